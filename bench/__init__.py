@@ -1,0 +1,1 @@
+"""Benchmarks and bulk data generators for Tradepost: ``make bench`` runs ``bench.run``."""

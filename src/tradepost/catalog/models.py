@@ -1,0 +1,100 @@
+"""The marketplace's settings, its sellers and their listings (with stock)."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+
+from tradepost.catalog.status import SellerStatus
+from tradepost.core.models import TimeStampedModel
+
+currency_code = RegexValidator(r"^[A-Z]{3}$", "must be a 3-letter ISO 4217 code, e.g. USD")
+
+
+class Marketplace(TimeStampedModel):
+    """The single marketplace this installation runs (row id 1), and its order policies."""
+
+    name = models.CharField(max_length=120, default="Tradepost Marketplace")
+    default_currency = models.CharField(max_length=3, default="USD", validators=[currency_code])
+    # Basis points: 1000 = 10 %. Integers keep commission exact.
+    default_commission_rate_bps = models.PositiveIntegerField(
+        default=1000, validators=[MaxValueValidator(10_000)]
+    )
+    acknowledgement_sla_hours = models.PositiveIntegerField(
+        default=48, validators=[MinValueValidator(1)]
+    )
+    ship_within_days = models.PositiveIntegerField(default=3, validators=[MinValueValidator(1)])
+    auto_complete_days = models.PositiveIntegerField(default=7, validators=[MinValueValidator(1)])
+    tracking_required = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(default_commission_rate_bps__lte=10_000),
+                name="marketplace_commission_rate_max",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Seller(TimeStampedModel):
+    """A business selling on the marketplace; it fulfils its own part of each order."""
+
+    slug = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=120)
+    email = models.EmailField()
+    status = models.CharField(
+        max_length=16, choices=SellerStatus.choices, default=SellerStatus.ACTIVE
+    )
+    # None means the marketplace default applies; snapshotted onto each seller order at payment.
+    commission_rate_bps = models.PositiveIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(10_000)]
+    )
+    ship_within_days = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Overrides the marketplace's ship-within days."
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(commission_rate_bps__isnull=True)
+                | models.Q(commission_rate_bps__lte=10_000),
+                name="seller_commission_rate_max",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Listing(TimeStampedModel):
+    """Something a seller sells, with its price and the stock left to reserve."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    seller = models.ForeignKey(Seller, on_delete=models.PROTECT, related_name="listings")
+    sku = models.CharField(max_length=64)
+    title = models.CharField(max_length=200)
+    unit_price_amount = models.BigIntegerField()
+    currency = models.CharField(max_length=3, validators=[currency_code])
+    stock_quantity = models.IntegerField(default=0)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["seller", "sku"], name="listing_seller_sku_unique"),
+            # The database itself refuses to oversell, whatever the code path.
+            models.CheckConstraint(
+                condition=models.Q(stock_quantity__gte=0), name="listing_stock_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(unit_price_amount__gte=0), name="listing_price_not_negative"
+            ),
+        ]
+        indexes = [models.Index(fields=["seller", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.sku} {self.title}"

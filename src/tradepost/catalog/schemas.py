@@ -1,0 +1,90 @@
+"""Request and response shapes of the catalog API."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from ninja import Field, Schema
+
+from tradepost.catalog.status import SellerStatus
+
+Rate = Field(None, ge=0, le=10_000, description="Basis points: 1000 = 10 %.")
+
+
+class SellerOut(Schema):
+    slug: str
+    name: str
+    status: SellerStatus
+    ship_within_days: int | None
+    email: str | None = Field(None, description="Shown to the owner and the seller itself.")
+    commission_rate_bps: int | None = Field(
+        None, description="Shown to the owner and the seller itself; null means the default."
+    )
+
+
+class SellerCreateIn(Schema):
+    slug: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{1,59}$")
+    name: str = Field(min_length=1, max_length=120)
+    email: str = Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)
+    commission_rate_bps: int | None = Rate
+    ship_within_days: int | None = Field(None, ge=1, le=365)
+
+
+class SellerUpdateIn(Schema):
+    name: str | None = Field(None, min_length=1, max_length=120)
+    email: str | None = Field(None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)
+    status: SellerStatus | None = None
+    commission_rate_bps: int | None = Rate
+    ship_within_days: int | None = Field(None, ge=1, le=365)
+
+
+class ListingOut(Schema):
+    id: UUID = Field(alias="public_id")
+    seller: str = Field(alias="seller.slug")
+    sku: str
+    title: str
+    unit_price_amount: int
+    currency: str
+    stock_quantity: int
+    is_active: bool
+
+
+class ListingCreateIn(Schema):
+    seller: str | None = Field(None, description="Seller slug; required for the owner.")
+    sku: str = Field(min_length=1, max_length=64)
+    title: str = Field(min_length=1, max_length=200)
+    unit_price_amount: int = Field(ge=0, le=10**12)
+    currency: str | None = Field(None, pattern=r"^[A-Z]{3}$")
+    stock_quantity: int = Field(0, ge=0, le=10**9)
+
+
+class ListingUpdateIn(Schema):
+    title: str | None = Field(None, min_length=1, max_length=200)
+    unit_price_amount: int | None = Field(None, ge=0, le=10**12)
+    stock_quantity: int | None = Field(None, ge=0, le=10**9)
+    is_active: bool | None = None
+
+
+class ListingPageOut(Schema):
+    items: list[ListingOut]
+    next_cursor: str | None
+
+
+class MarketplaceOut(Schema):
+    name: str
+    default_currency: str
+    default_commission_rate_bps: int
+    acknowledgement_sla_hours: int
+    ship_within_days: int
+    auto_complete_days: int
+    tracking_required: bool
+
+
+class MarketplaceUpdateIn(Schema):
+    name: str | None = Field(None, min_length=1, max_length=120)
+    default_currency: str | None = Field(None, pattern=r"^[A-Z]{3}$")
+    default_commission_rate_bps: int | None = Field(None, ge=0, le=10_000)
+    acknowledgement_sla_hours: int | None = Field(None, ge=1, le=24 * 30)
+    ship_within_days: int | None = Field(None, ge=1, le=365)
+    auto_complete_days: int | None = Field(None, ge=1, le=365)
+    tracking_required: bool | None = None

@@ -1,0 +1,32 @@
+"""The one source of "now" for domain code, so tests and the demo loader can set the time.
+
+Services call ``clock.now()`` instead of ``timezone.now()``; ``frozen_at(when)`` pins the time
+for the code inside it (a context variable, so threads and requests do not leak into each other).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+from collections.abc import Iterator
+from datetime import datetime
+
+from django.utils import timezone
+
+_frozen: contextvars.ContextVar[datetime | None] = contextvars.ContextVar("frozen", default=None)
+
+
+def now() -> datetime:
+    pinned = _frozen.get()
+    return pinned if pinned is not None else timezone.now()
+
+
+@contextlib.contextmanager
+def frozen_at(when: datetime) -> Iterator[None]:
+    if timezone.is_naive(when):
+        raise ValueError("frozen_at needs an aware datetime")
+    token = _frozen.set(when)
+    try:
+        yield
+    finally:
+        _frozen.reset(token)

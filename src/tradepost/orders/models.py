@@ -1,0 +1,245 @@
+"""Orders, their per-seller parts, lines, shipments and the timeline.
+
+Only ``orders.services``, ``orders.lifecycle`` and ``payments.services`` write these models.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from tradepost.accounts.models import Buyer
+from tradepost.catalog.models import Listing, Seller
+from tradepost.core import clock
+from tradepost.core.models import TimeStampedModel
+from tradepost.orders.status import FulfilmentStatus, PaymentStatus
+
+NON_NEGATIVE_AMOUNTS = ("subtotal_amount", "shipping_amount", "tax_amount", "total_amount")
+
+
+def _non_negative(prefix: str, *fields: str) -> list[models.CheckConstraint]:
+    return [
+        models.CheckConstraint(condition=models.Q(**{f"{name}__gte": 0}), name=f"{prefix}_{name}")
+        for name in fields
+    ]
+
+
+def _adds_up(prefix: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=models.Q(
+            total_amount=models.F("subtotal_amount")
+            + models.F("shipping_amount")
+            + models.F("tax_amount")
+        ),
+        name=f"{prefix}_total_adds_up",
+    )
+
+
+class OrderNumberCounter(models.Model):
+    """Hands out order numbers on databases without sequences (SQLite, where writes are serial).
+
+    PostgreSQL uses the ``orders_order_number_seq`` sequence instead, which never blocks.
+    """
+
+    last_value = models.BigIntegerField(default=1000)
+
+    def __str__(self) -> str:
+        return str(self.last_value)
+
+
+class OrderNumberField(models.CharField):
+    """A number the database may fill in (see orders.numbering); the INSERT returns it."""
+
+    db_returning = True
+
+
+class Order(TimeStampedModel):
+    """A buyer's purchase, possibly from several sellers; money in integer minor units."""
+
+    number = OrderNumberField(max_length=32, unique=True)
+    buyer = models.ForeignKey(Buyer, on_delete=models.PROTECT, related_name="orders")
+    # Snapshots: what the buyer entered at checkout, unaffected by later profile edits.
+    buyer_name = models.CharField(max_length=200)
+    buyer_email = models.EmailField()
+    buyer_phone = models.CharField(max_length=32, blank=True)
+    shipping_address = models.JSONField()
+    currency = models.CharField(max_length=3)
+    subtotal_amount = models.BigIntegerField()
+    shipping_amount = models.BigIntegerField(default=0)
+    tax_amount = models.BigIntegerField(default=0)
+    total_amount = models.BigIntegerField()
+    captured_amount = models.BigIntegerField(default=0)
+    refunded_amount = models.BigIntegerField(default=0)
+    # Derived from the seller orders by orders.lifecycle; stored so lists filter on an index.
+    status = models.CharField(
+        max_length=20, choices=FulfilmentStatus.choices, default=FulfilmentStatus.AWAITING_PAYMENT
+    )
+    payment_status = models.CharField(
+        max_length=20, choices=PaymentStatus.choices, default=PaymentStatus.PENDING
+    )
+    paid_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            *_non_negative("order", *NON_NEGATIVE_AMOUNTS, "captured_amount", "refunded_amount"),
+            _adds_up("order"),
+            models.CheckConstraint(
+                condition=models.Q(refunded_amount__lte=models.F("captured_amount")),
+                name="order_refunded_not_above_captured",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(captured_amount__lte=models.F("total_amount")),
+                name="order_captured_not_above_total",
+            ),
+        ]
+        # Each list filter and sort has an index that serves it; ties break on id.
+        indexes = [
+            models.Index(fields=["created_at", "id"], name="order_created_idx"),
+            models.Index(fields=["status", "created_at", "id"], name="order_status_created_idx"),
+            models.Index(
+                fields=["payment_status", "created_at", "id"], name="order_payment_created_idx"
+            ),
+            models.Index(fields=["total_amount", "id"], name="order_total_idx"),
+            models.Index(fields=["buyer", "created_at"], name="order_buyer_created_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class SellerOrder(TimeStampedModel):
+    """One seller's part of an order, fulfilled and paid out on its own."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="seller_orders")
+    seller = models.ForeignKey(Seller, on_delete=models.PROTECT, related_name="seller_orders")
+    reference = models.CharField(max_length=40, unique=True, help_text="e.g. ORD-1001-1")
+    status = models.CharField(
+        max_length=20, choices=FulfilmentStatus.choices, default=FulfilmentStatus.AWAITING_PAYMENT
+    )
+    subtotal_amount = models.BigIntegerField()
+    shipping_amount = models.BigIntegerField(default=0)
+    tax_amount = models.BigIntegerField(default=0)
+    total_amount = models.BigIntegerField()
+    # Taken at payment: later changes to the seller's rate never rewrite a paid order.
+    commission_rate_bps = models.PositiveIntegerField(null=True, blank=True)
+    commission_amount = models.BigIntegerField(null=True, blank=True)
+    refunded_amount = models.BigIntegerField(default=0)
+    commission_reversed_amount = models.BigIntegerField(default=0)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    shipped_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    canceled_at = models.DateTimeField(null=True, blank=True)
+    cancel_reason = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        constraints = [
+            *_non_negative("seller_order", *NON_NEGATIVE_AMOUNTS, "refunded_amount"),
+            _adds_up("seller_order"),
+            models.CheckConstraint(
+                condition=models.Q(refunded_amount__lte=models.F("total_amount")),
+                name="seller_order_refunded_not_above_total",
+            ),
+            models.UniqueConstraint(fields=["order", "seller"], name="one_seller_order_per_seller"),
+        ]
+        indexes = [
+            models.Index(fields=["seller", "status", "created_at"], name="so_seller_status_idx"),
+            models.Index(fields=["seller", "created_at"], name="so_seller_created_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class OrderLine(models.Model):
+    """A listing bought in a quantity, with its title and price as they were at checkout."""
+
+    seller_order = models.ForeignKey(SellerOrder, on_delete=models.CASCADE, related_name="lines")
+    listing = models.ForeignKey(Listing, on_delete=models.PROTECT, related_name="+")
+    sku = models.CharField(max_length=64)
+    title = models.CharField(max_length=200)
+    unit_price_amount = models.BigIntegerField()
+    quantity = models.PositiveIntegerField()
+    line_total_amount = models.BigIntegerField()
+    quantity_shipped = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quantity__gt=0), name="line_quantity_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    line_total_amount=models.F("unit_price_amount") * models.F("quantity")
+                ),
+                name="line_total_is_price_times_quantity",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quantity_shipped__lte=models.F("quantity")),
+                name="line_not_shipped_beyond_quantity",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} x {self.sku}"
+
+    @property
+    def quantity_to_ship(self) -> int:
+        return self.quantity - self.quantity_shipped
+
+
+class Shipment(TimeStampedModel):
+    """A parcel handed to a carrier; a seller order may ship in several."""
+
+    seller_order = models.ForeignKey(
+        SellerOrder, on_delete=models.CASCADE, related_name="shipments"
+    )
+    carrier = models.CharField(max_length=80)
+    tracking_number = models.CharField(max_length=120, blank=True)
+    tracking_url = models.URLField(max_length=500, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.carrier} {self.tracking_number}".strip()
+
+
+class ShipmentLine(models.Model):
+    shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="lines")
+    line = models.ForeignKey(OrderLine, on_delete=models.CASCADE, related_name="shipment_lines")
+    quantity = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quantity__gt=0), name="shipment_line_quantity_positive"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} of line {self.line_id}"
+
+
+class OrderEvent(models.Model):
+    """The timeline: an append-only record of everything that happened to an order."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
+    seller_order = models.ForeignKey(
+        SellerOrder, null=True, blank=True, on_delete=models.CASCADE, related_name="events"
+    )
+    kind = models.CharField(max_length=40)
+    field = models.CharField(max_length=20, blank=True, help_text="The status field that moved.")
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20, blank=True)
+    actor_role = models.CharField(max_length=10)
+    actor_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField(max_length=200)
+    message = models.CharField(max_length=500)
+    details = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["order", "created_at", "id"], name="order_event_timeline")]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} {self.kind}"

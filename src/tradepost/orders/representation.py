@@ -1,0 +1,191 @@
+"""Orders as the API shows them, as JSON-ready dicts.
+
+The same shapes go into API responses and outbox events (``{"order": ...}``), so integrators see
+one order format everywhere. What a viewer sees depends on their role: a seller sees only their
+own seller orders, money summed over them, and a masked buyer email; a buyer sees no commission.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from tradepost.core.actors import Actor, Role
+from tradepost.orders.models import Order, OrderEvent, SellerOrder, Shipment
+from tradepost.orders.selectors import OrderBundle, SellerOrderBundle, amount_due
+from tradepost.orders.status import FULFILMENT, FulfilmentStatus, derive_order_status
+
+MONEY_FIELDS = ("subtotal_amount", "shipping_amount", "tax_amount", "total_amount")
+
+
+def _time(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def mask_email(email: str) -> str:
+    """``jane.doe@example.com`` -> ``j***@example.com``: enough to recognise, not to write to."""
+    local, _, domain = email.partition("@")
+    return f"{local[:1]}***@{domain}" if domain else "***"
+
+
+def is_partially_shipped(seller_order: SellerOrder, shipments: list[Shipment]) -> bool:
+    return seller_order.status == FulfilmentStatus.PROCESSING and bool(shipments)
+
+
+def seller_order_summary(seller_order: SellerOrder, viewer: Actor) -> dict[str, Any]:
+    return {
+        "reference": seller_order.reference,
+        "seller": {"slug": seller_order.seller.slug, "name": seller_order.seller.name},
+        "status": seller_order.status,
+        "total_amount": seller_order.total_amount,
+        # Webhook payloads (viewer: system) carry no caller-specific actions.
+        "actions": []
+        if viewer.role is Role.SYSTEM
+        else FULFILMENT.actions_for(seller_order.status, viewer.role),
+    }
+
+
+def seller_order_data(part: SellerOrderBundle, viewer: Actor) -> dict[str, Any]:
+    so = part.seller_order
+    data = seller_order_summary(so, viewer)
+    if any(line.quantity_shipped for line in part.lines):
+        # Parcels already on their way cannot be canceled; the table alone does not know that.
+        data["actions"] = [action for action in data["actions"] if action != "cancel"]
+    data |= {
+        "partially_shipped": is_partially_shipped(so, part.shipments),
+        **{name: getattr(so, name) for name in MONEY_FIELDS},
+        "refunded_amount": so.refunded_amount,
+        "acknowledged_at": _time(so.acknowledged_at),
+        "shipped_at": _time(so.shipped_at),
+        "delivered_at": _time(so.delivered_at),
+        "completed_at": _time(so.completed_at),
+        "canceled_at": _time(so.canceled_at),
+        "cancel_reason": so.cancel_reason,
+        "lines": [
+            {
+                "sku": line.sku,
+                "title": line.title,
+                "listing_id": str(line.listing.public_id),
+                "unit_price_amount": line.unit_price_amount,
+                "quantity": line.quantity,
+                "quantity_shipped": line.quantity_shipped,
+                "line_total_amount": line.line_total_amount,
+            }
+            for line in part.lines
+        ],
+        "shipments": [shipment_data(shipment) for shipment in part.shipments],
+    }
+    if viewer.role is not Role.BUYER:
+        data |= {
+            "commission_rate_bps": so.commission_rate_bps,
+            "commission_amount": so.commission_amount,
+            "commission_reversed_amount": so.commission_reversed_amount,
+        }
+    return data
+
+
+def shipment_data(shipment: Shipment) -> dict[str, Any]:
+    return {
+        "id": shipment.pk,
+        "carrier": shipment.carrier,
+        "tracking_number": shipment.tracking_number,
+        "tracking_url": shipment.tracking_url,
+        "created_at": _time(shipment.created_at),
+        "lines": [
+            {"sku": item.line.sku, "quantity": item.quantity} for item in shipment.lines.all()
+        ],
+    }
+
+
+def _money(order: Order, parts: list[SellerOrder], viewer: Actor) -> dict[str, int]:
+    if viewer.role is Role.SELLER:
+        return {name: sum(getattr(so, name) for so in parts) for name in MONEY_FIELDS}
+    return {name: getattr(order, name) for name in MONEY_FIELDS}
+
+
+def _status(order: Order, parts: list[SellerOrder], viewer: Actor) -> str:
+    """A seller sees the status of its own part, not the progress of other sellers."""
+    if viewer.role is Role.SELLER:
+        return derive_order_status(so.status for so in parts)
+    return order.status
+
+
+def _buyer(order: Order, viewer: Actor) -> dict[str, Any]:
+    email = mask_email(order.buyer_email) if viewer.role is Role.SELLER else order.buyer_email
+    return {"name": order.buyer_name, "email": email, "phone": order.buyer_phone}
+
+
+def order_summary(order: Order, viewer: Actor) -> dict[str, Any]:
+    """A list row: the order with its visible seller orders prefetched as ``visible_parts``."""
+    parts: list[SellerOrder] = order.visible_parts  # type: ignore[attr-defined]
+    return {
+        "number": order.number,
+        "status": _status(order, parts, viewer),
+        "payment_status": order.payment_status,
+        "currency": order.currency,
+        "buyer_name": order.buyer_name,
+        "created_at": _time(order.created_at),
+        **_money(order, parts, viewer),
+        "seller_orders": [seller_order_summary(so, viewer) for so in parts],
+    }
+
+
+def order_data(bundle: OrderBundle, viewer: Actor) -> dict[str, Any]:
+    """The order as ``viewer`` may see it; services hand back every seller order."""
+    order = bundle.order
+    visible = [
+        part
+        for part in bundle.seller_orders
+        if viewer.role is not Role.SELLER or part.seller_order.seller_id == viewer.seller_id
+    ]
+    parts = [part.seller_order for part in visible]
+    data: dict[str, Any] = {
+        "number": order.number,
+        "status": _status(order, parts, viewer),
+        "payment_status": order.payment_status,
+        "currency": order.currency,
+        **_money(order, parts, viewer),
+        "buyer": _buyer(order, viewer),
+        "shipping_address": order.shipping_address,
+        "created_at": _time(order.created_at),
+        "paid_at": _time(order.paid_at),
+        "seller_orders": [seller_order_data(part, viewer) for part in visible],
+    }
+    if viewer.role is not Role.SELLER:
+        data |= {
+            "amount_due": amount_due(order, parts),
+            "captured_amount": order.captured_amount,
+            "refunded_amount": order.refunded_amount,
+        }
+    return data
+
+
+# What a seller is told of order-wide events: other sellers' parts and the whole-order money are
+# not theirs to see.
+SELLER_MESSAGES = {
+    "order.placed": "Order placed.",
+    "payment.succeeded": "Payment captured.",
+    "payment.failed": "Payment failed.",
+    "payment.retry": "Payment retry requested.",
+}
+
+
+def event_data(event: OrderEvent, viewer: Actor) -> dict[str, Any]:
+    """A timeline row as the viewer may see it: buyers never see commission."""
+    message, details = event.message, event.details
+    if viewer.role is Role.SELLER and event.seller_order_id is None:
+        message, details = SELLER_MESSAGES.get(event.kind, message), {}
+    elif viewer.role is Role.BUYER:
+        details = {key: value for key, value in details.items() if "commission" not in key}
+    return {
+        "kind": event.kind,
+        "seller_order": event.seller_order.reference if event.seller_order else None,
+        "field": event.field,
+        "from_status": event.from_status,
+        "to_status": event.to_status,
+        "actor_role": event.actor_role,
+        "actor_label": event.actor_label,
+        "message": message,
+        "details": details,
+        "created_at": _time(event.created_at),
+    }

@@ -1,0 +1,240 @@
+"""Request and response shapes of the orders API."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Literal
+from uuid import UUID
+
+from ninja import Field, Schema
+from pydantic import BaseModel, field_validator
+
+from tradepost.orders.status import FulfilmentStatus, PaymentStatus
+
+Amount = int
+NonNegativeAmount = Field(ge=0, le=10**13)
+
+
+class Out(BaseModel):
+    """Responses here are built as plain dicts (orders.representation), so they skip ninja's
+    ORM-attribute getter, which costs more than the rest of a list page's rendering."""
+
+
+class AddressIn(Schema):
+    name: str = Field(min_length=1, max_length=200)
+    line1: str = Field(min_length=1, max_length=200)
+    line2: str = Field("", max_length=200)
+    city: str = Field(min_length=1, max_length=100)
+    region: str = Field("", max_length=100)
+    postal_code: str = Field(min_length=1, max_length=20)
+    country: str = Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2, e.g. US")
+    phone: str = Field("", max_length=32)
+
+
+class ContactIn(Schema):
+    name: str = Field(min_length=1, max_length=200)
+    email: str = Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)
+    phone: str = Field("", max_length=32)
+
+
+class CartLineIn(Schema):
+    listing_id: UUID
+    quantity: int = Field(ge=1, le=10_000)
+
+
+class OrderCreateIn(Schema):
+    lines: list[CartLineIn] = Field(min_length=1, max_length=100)
+    shipping_address: AddressIn
+    shipping_amounts: dict[str, Annotated[int, Field(ge=0, le=10**13)]] = Field(
+        default_factory=dict, description="Shipping charged per seller slug, in minor units."
+    )
+    tax_amount: int = Field(0, ge=0, le=10**13)
+    buyer: ContactIn | None = Field(
+        None, description="Required when the owner orders for a buyer; buyers may override."
+    )
+
+
+class ParcelLineIn(Schema):
+    sku: str = Field(min_length=1, max_length=64)
+    quantity: int = Field(ge=1, le=10_000)
+
+
+class ShipIn(Schema):
+    carrier: str = Field(min_length=1, max_length=80)
+    tracking_number: str = Field("", max_length=120)
+    tracking_url: str = Field("", max_length=500, pattern=r"^(https?://\S+)?$")
+    lines: list[ParcelLineIn] | None = Field(
+        None, description="Lines and quantities in this parcel; default: all not yet shipped."
+    )
+
+
+class CancelIn(Schema):
+    reason: str = Field("", max_length=500)
+
+
+class RefundIn(Schema):
+    reason: str = Field(
+        min_length=1,
+        max_length=40,
+        description="damaged, wrong_item, not_as_described, lost_in_transit, other",
+    )
+    note: str = Field("", max_length=1000)
+
+
+class SellerRefOut(Out):
+    slug: str
+    name: str
+
+
+class LineOut(Out):
+    sku: str
+    title: str
+    listing_id: UUID
+    unit_price_amount: Amount
+    quantity: int
+    quantity_shipped: int
+    line_total_amount: Amount
+
+
+class ShipmentLineOut(Out):
+    sku: str
+    quantity: int
+
+
+class ShipmentOut(Out):
+    id: int
+    carrier: str
+    tracking_number: str
+    tracking_url: str
+    created_at: datetime
+    lines: list[ShipmentLineOut]
+
+
+class SellerOrderSummaryOut(Out):
+    reference: str
+    seller: SellerRefOut
+    status: str
+    total_amount: Amount
+    actions: list[str] = Field(description="Lifecycle actions the caller may take now.")
+
+
+class SellerOrderOut(SellerOrderSummaryOut):
+    partially_shipped: bool
+    subtotal_amount: Amount
+    shipping_amount: Amount
+    tax_amount: Amount
+    refunded_amount: Amount
+    commission_rate_bps: int | None = None
+    commission_amount: Amount | None = None
+    commission_reversed_amount: Amount | None = None
+    acknowledged_at: datetime | None
+    shipped_at: datetime | None
+    delivered_at: datetime | None
+    completed_at: datetime | None
+    canceled_at: datetime | None
+    cancel_reason: str
+    lines: list[LineOut]
+    shipments: list[ShipmentOut]
+
+
+class BuyerOut(Out):
+    name: str
+    email: str = Field(description="Masked for sellers.")
+    phone: str
+
+
+class OrderSummaryOut(Out):
+    number: str
+    status: str
+    payment_status: str
+    currency: str
+    buyer_name: str
+    created_at: datetime
+    subtotal_amount: Amount
+    shipping_amount: Amount
+    tax_amount: Amount
+    total_amount: Amount
+    seller_orders: list[SellerOrderSummaryOut]
+
+
+class OrderOut(Out):
+    number: str
+    status: str
+    payment_status: str
+    currency: str
+    subtotal_amount: Amount
+    shipping_amount: Amount
+    tax_amount: Amount
+    total_amount: Amount
+    amount_due: Amount | None = Field(None, description="Left to pay; not shown to sellers.")
+    captured_amount: Amount | None = None
+    refunded_amount: Amount | None = None
+    buyer: BuyerOut
+    shipping_address: dict[str, str]
+    created_at: datetime
+    paid_at: datetime | None
+    seller_orders: list[SellerOrderOut]
+
+
+class OrderPageOut(Out):
+    items: list[OrderSummaryOut]
+    next_cursor: str | None
+
+
+class OrderListQuery(Schema):
+    q: str = Field("", max_length=200, description="Order number, buyer name or email.")
+    status: list[FulfilmentStatus] = Field(default_factory=list)
+    payment_status: list[PaymentStatus] = Field(default_factory=list)
+    seller: str = Field("", max_length=60, description="Seller slug (owner only).")
+    created_from: datetime | None = Field(None, description="Inclusive; no zone means UTC.")
+    created_to: datetime | None = Field(None, description="Exclusive; no zone means UTC.")
+    total_min: int | None = Field(None, ge=0)
+    total_max: int | None = Field(None, ge=0)
+    sort: Literal["created_at", "-created_at", "total", "-total", "status", "-status"] = (
+        "-created_at"
+    )
+    limit: int = Field(50, ge=1, le=100)
+    cursor: str | None = None
+
+    @field_validator("created_from", "created_to")
+    @classmethod
+    def _utc_when_no_zone(cls, value: datetime | None) -> datetime | None:
+        return value.replace(tzinfo=UTC) if value and value.tzinfo is None else value
+
+
+class OrderEventOut(Out):
+    kind: str
+    seller_order: str | None
+    field: str
+    from_status: str
+    to_status: str
+    actor_role: str
+    actor_label: str
+    message: str
+    details: dict[str, object]
+    created_at: datetime
+
+
+class TransitionOut(Out):
+    source: str
+    target: str
+    roles: list[str]
+    action: str
+    note: str
+
+
+class StatusOut(Out):
+    value: str
+    meaning: str
+
+
+class LifecycleTableOut(Out):
+    field: str
+    statuses: list[StatusOut]
+    transitions: list[TransitionOut]
+
+
+class LifecycleOut(Out):
+    fulfilment: LifecycleTableOut
+    payment: LifecycleTableOut
+    order_status_rule: str

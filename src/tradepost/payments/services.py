@@ -1,0 +1,286 @@
+"""Payments: record a provider's result, let a buyer retry, refund a seller order.
+
+Commission is fixed when the payment succeeds (the seller's rate, else the marketplace default) and
+reverses pro rata with refunds, so commission + seller net always equals what was kept.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tradepost.catalog.selectors import marketplace_get
+from tradepost.core.actors import SYSTEM, Actor
+from tradepost.core.errors import Conflict, NotFound, RefundExceedsCaptured, ValidationFailed
+from tradepost.core.money import commission_for
+from tradepost.core.outbox import outbox_event, publish
+from tradepost.core.transactions import unit_of_work
+from tradepost.orders.events import order_outbox_event
+from tradepost.orders.lifecycle import (
+    check_transition,
+    move_payment,
+    move_seller_order,
+    refresh_order_status,
+)
+from tradepost.orders.models import Order, OrderEvent, SellerOrder
+from tradepost.orders.representation import order_data
+from tradepost.orders.selectors import OrderBundle, amount_due, order_bundle, orders_visible_to
+from tradepost.orders.status import PAYMENT, FulfilmentStatus, PaymentStatus
+from tradepost.payments.models import PaymentAttempt, PaymentAttemptStatus, Refund
+from tradepost.payments.providers import PaymentResult, get_provider
+
+
+@dataclass(frozen=True)
+class PaymentReport:
+    provider: str
+    reference: str
+    amount: int
+    succeeded: bool
+    currency: str | None = None
+    failure_reason: str = ""
+
+
+def payment_record(*, actor: Actor, number: str, report: PaymentReport) -> OrderBundle:
+    """Record a payment attempt's result. Success moves every seller order to ``pending``."""
+    with unit_of_work():
+        order, seller_orders = _lock_order(actor=actor, number=number)
+        # Who may record, and whether a result is expected now, before looking at the amounts.
+        check_transition(
+            PAYMENT, current=order.payment_status, target=PaymentStatus.PAID, actor=actor
+        )
+        _refuse_if_canceled(order)
+        _check_report(order, report, due=amount_due(order, seller_orders))
+        provider = get_provider(report.provider)
+        result = provider.confirm_payment(
+            order_number=order.number,
+            amount=report.amount,
+            currency=order.currency,
+            reported=PaymentResult(report.succeeded, report.reference, report.failure_reason),
+        )
+        target = PaymentStatus.PAID if result.succeeded else PaymentStatus.FAILED
+        attempt = PaymentAttempt.objects.create(
+            order=order,
+            provider=provider.name,
+            provider_reference=result.reference,
+            status=PaymentAttemptStatus.SUCCEEDED
+            if result.succeeded
+            else PaymentAttemptStatus.FAILED,
+            amount=report.amount,
+            currency=order.currency,
+            failure_reason=result.failure_reason,
+        )
+        details = {
+            "provider": provider.name,
+            "reference": attempt.provider_reference,
+            "amount": attempt.amount,
+        }
+        if result.succeeded:
+            events = [
+                move_payment(
+                    order=order,
+                    target=target,
+                    actor=actor,
+                    kind="payment.succeeded",
+                    message=f"Payment of {report.amount} {order.currency} captured.",
+                    details=details,
+                )
+            ]
+            order.captured_amount, order.paid_at = report.amount, attempt.created_at
+            events += _start_fulfilment(order, seller_orders)
+        else:
+            details["failure_reason"] = attempt.failure_reason
+            events = [
+                move_payment(
+                    order=order,
+                    target=target,
+                    actor=actor,
+                    kind="payment.failed",
+                    message=f"Payment failed: {attempt.failure_reason or 'no reason given'}.",
+                    details=details,
+                )
+            ]
+        order.save(update_fields=["payment_status", "captured_amount", "paid_at", "updated_at"])
+        refresh_order_status(order, seller_orders)
+        OrderEvent.objects.bulk_create(events)
+        bundle = order_bundle(order=order, actor=SYSTEM)
+        publish(
+            order_outbox_event(
+                type="order.paid" if result.succeeded else "order.payment_failed",
+                order_data=order_data(bundle, SYSTEM),
+                seller_ids=[so.seller_id for so in seller_orders],
+            )
+        )
+        return bundle
+
+
+def payment_retry(*, actor: Actor, number: str) -> OrderBundle:
+    """After a failed payment the buyer may try again: the order waits for a new result."""
+    with unit_of_work():
+        order, _ = _lock_order(actor=actor, number=number)
+        # As in payment_record: the table and the actor's role first, then the order's own state.
+        check_transition(
+            PAYMENT, current=order.payment_status, target=PaymentStatus.PENDING, actor=actor
+        )
+        _refuse_if_canceled(order)
+        event = move_payment(
+            order=order,
+            target=PaymentStatus.PENDING,
+            actor=actor,
+            kind="payment.retry",
+            message="Payment retry requested.",
+            details={},
+        )
+        order.save(update_fields=["payment_status", "updated_at"])
+        event.save()
+        return order_bundle(order=order, actor=SYSTEM)
+
+
+def refund_locked_seller_order(
+    *, actor: Actor, order: Order, seller_order: SellerOrder, amount: int, reason: str, note: str
+) -> list[OrderEvent]:
+    """Refund ``amount`` of a seller order whose order the caller has locked.
+
+    Returns the timeline event for the caller to write with its own; publishes ``refund.created``.
+    """
+    refundable = seller_order.total_amount - seller_order.refunded_amount
+    if not 0 < amount <= refundable:
+        raise ValidationFailed("amount", f"must be between 1 and {refundable}")
+    if order.refunded_amount + amount > order.captured_amount:
+        raise RefundExceedsCaptured(
+            f"Refunding {amount} would take {order.number} past the "
+            f"{order.captured_amount} {order.currency} captured."
+        )
+    attempt = (
+        PaymentAttempt.objects.filter(order=order, status=PaymentAttemptStatus.SUCCEEDED)
+        .order_by("-id")
+        .first()
+    )
+    if attempt is None:
+        raise Conflict(f"{order.number} has no captured payment to refund.")
+    result = get_provider(attempt.provider).refund(
+        payment_reference=attempt.provider_reference, amount=amount, currency=order.currency
+    )
+    reversed_before = seller_order.commission_reversed_amount
+    seller_order.refunded_amount += amount
+    # Cumulative pro rata: after a full refund exactly all of the commission is reversed.
+    seller_order.commission_reversed_amount = (
+        (seller_order.commission_amount or 0)
+        * seller_order.refunded_amount
+        // seller_order.total_amount
+    )
+    seller_order.save(update_fields=["refunded_amount", "commission_reversed_amount", "updated_at"])
+    refund = Refund.objects.create(
+        seller_order=seller_order,
+        amount=amount,
+        currency=order.currency,
+        commission_reversed_amount=seller_order.commission_reversed_amount - reversed_before,
+        reason=reason,
+        note=note,
+        provider=attempt.provider,
+        provider_reference=result.reference,
+    )
+    order.refunded_amount += amount
+    target = (
+        PaymentStatus.REFUNDED
+        if order.refunded_amount == order.captured_amount
+        else PaymentStatus.PARTIALLY_REFUNDED
+    )
+    event = move_payment(
+        order=order,
+        target=target,
+        actor=actor,
+        kind="refund.issued",
+        message=f"{seller_order.reference}: refunded {amount} {order.currency} ({reason}).",
+        details={
+            "refund_id": refund.pk,
+            "amount": amount,
+            "reason": reason,
+            "seller_order": seller_order.reference,
+            "commission_reversed_amount": refund.commission_reversed_amount,
+        },
+    )
+    event.seller_order = seller_order
+    order.save(update_fields=["refunded_amount", "payment_status", "updated_at"])
+    publish(
+        outbox_event(
+            type="refund.created",
+            order_number=order.number,
+            seller_ids=[seller_order.seller_id],
+            data={
+                "refund": {
+                    "id": refund.pk,
+                    "order": order.number,
+                    "seller_order": seller_order.reference,
+                    "amount": amount,
+                    "currency": order.currency,
+                    "reason": reason,
+                    "note": note,
+                    "commission_reversed_amount": refund.commission_reversed_amount,
+                    "created_at": refund.created_at.isoformat(),
+                }
+            },
+        )
+    )
+    return [event]
+
+
+def _lock_order(*, actor: Actor, number: str) -> tuple[Order, list[SellerOrder]]:
+    order = orders_visible_to(actor).select_for_update().filter(number=number.upper()).first()
+    if order is None:
+        raise NotFound(f"No order {number}.")
+    seller_orders = list(
+        SellerOrder.objects.select_for_update()
+        .filter(order=order)
+        .select_related("seller")
+        .order_by("id")
+    )
+    return order, seller_orders
+
+
+def _refuse_if_canceled(order: Order) -> None:
+    # A canceled order has released its stock; a payment (or a retry) would revive nothing.
+    if order.status == FulfilmentStatus.CANCELED:
+        raise Conflict(
+            f"{order.number} is canceled; it takes no payment.", current_status=order.status
+        )
+
+
+def _check_report(order: Order, report: PaymentReport, *, due: int) -> None:
+    if report.currency and report.currency != order.currency:
+        raise ValidationFailed("currency", f"must be the order's currency, {order.currency}")
+    if report.amount != due:
+        raise ValidationFailed(
+            "amount", f"must equal the amount due, {due} (the order total less canceled parts)"
+        )
+    if PaymentAttempt.objects.filter(
+        provider=report.provider, provider_reference=report.reference
+    ).exists():
+        raise ValidationFailed("reference", "this provider reference is already recorded")
+
+
+def _start_fulfilment(order: Order, seller_orders: list[SellerOrder]) -> list[OrderEvent]:
+    default_rate = marketplace_get().default_commission_rate_bps
+    events = []
+    for seller_order in seller_orders:
+        if seller_order.status != FulfilmentStatus.AWAITING_PAYMENT:
+            continue
+        rate = seller_order.seller.commission_rate_bps
+        seller_order.commission_rate_bps = default_rate if rate is None else rate
+        # Commission is on what the seller sells and ships; tax belongs to the tax authority.
+        seller_order.commission_amount = commission_for(
+            seller_order.subtotal_amount + seller_order.shipping_amount,
+            seller_order.commission_rate_bps,
+        )
+        events.append(
+            move_seller_order(
+                order=order,
+                seller_order=seller_order,
+                target=FulfilmentStatus.PENDING,
+                actor=SYSTEM,
+                details={
+                    "commission_rate_bps": seller_order.commission_rate_bps,
+                    "commission_amount": seller_order.commission_amount,
+                },
+                extra_fields=("commission_rate_bps", "commission_amount"),
+            )
+        )
+    return events
