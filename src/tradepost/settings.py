@@ -72,13 +72,16 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",
     "django.contrib.postgres",
+    "django_htmx",
     "ninja",  # serves the API docs' Swagger UI from its own static files, not a CDN
     "tradepost.core",
     "tradepost.accounts",
     "tradepost.catalog",
     "tradepost.orders",
     "tradepost.payments",
+    "tradepost.dashboard",
     "tradepost.demo",
 ]
 
@@ -91,6 +94,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "tradepost.core.idempotency.IdempotencyMiddleware",
 ]
 
@@ -107,6 +111,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "tradepost.dashboard.context.viewer",
             ],
         },
     },
@@ -186,6 +191,28 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("TRADEPOST_LOG_LEVEL") or "INFO"},
 }
+
+AUTHENTICATION_BACKENDS = ["tradepost.accounts.backends.RoleAwareModelBackend"]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "dashboard:home"
+LOGOUT_REDIRECT_URL = "login"
+# Failed sign-ins per username (and per client address) before a cool-down.
+TRADEPOST_LOGIN_MAX_FAILURES = env_int("TRADEPOST_LOGIN_MAX_FAILURES", 5)
+TRADEPOST_LOGIN_LOCKOUT_MINUTES = env_int("TRADEPOST_LOGIN_LOCKOUT_MINUTES", 15)
+
+# Mail: printed to the console in development (`make run`); SMTP once a host is set.
+EMAIL_HOST = os.environ.get("TRADEPOST_SMTP_HOST", "")
+EMAIL_PORT = env_int("TRADEPOST_SMTP_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("TRADEPOST_SMTP_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("TRADEPOST_SMTP_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("TRADEPOST_SMTP_STARTTLS", default=False)
+EMAIL_TIMEOUT = 10
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+DEFAULT_FROM_EMAIL = os.environ.get("TRADEPOST_FROM_EMAIL", "Tradepost <no-reply@tradepost.local>")
 
 # How long a stored Idempotency-Key response is replayed before the key may be reused.
 TRADEPOST_IDEMPOTENCY_TTL_HOURS = env_int("TRADEPOST_IDEMPOTENCY_TTL_HOURS", 24)

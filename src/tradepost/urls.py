@@ -1,10 +1,12 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
 from tradepost.api import api
 from tradepost.core.problems import problem_response
+from tradepost.dashboard.signin import SignInView
 
 
 def health(request: HttpRequest) -> JsonResponse:
@@ -19,9 +21,13 @@ def api_not_found(request: HttpRequest, rest: str) -> HttpResponse:
 
 
 urlpatterns = [
-    path("", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
+    path("", RedirectView.as_view(pattern_name="dashboard:home", permanent=False)),
     path("healthz", health),
     path("admin/", admin.site.urls),
+    path("accounts/login/", SignInView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("dashboard/", include("tradepost.dashboard.urls")),
     path("api/v1/", api.urls),
     re_path(r"^api/(?P<rest>.*)$", api_not_found),
 ]

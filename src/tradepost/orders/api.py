@@ -69,6 +69,7 @@ def list_orders(request: HttpRequest, query: Query[OrderListQuery]) -> dict[str,
         created_to=query.created_to,
         total_min=query.total_min,
         total_max=query.total_max,
+        late=query.late,
     )
     page = order_list(
         actor=actor, filters=filters, sort=query.sort, limit=query.limit, cursor=query.cursor

@@ -131,6 +131,10 @@ class SellerOrder(TimeStampedModel):
     completed_at = models.DateTimeField(null=True, blank=True)
     canceled_at = models.DateTimeField(null=True, blank=True)
     cancel_reason = models.CharField(max_length=500, blank=True)
+    # Set at payment from the marketplace SLA and the seller's ship-within days, so "late" is a
+    # plain indexed comparison and a later change of policy never makes a paid order late.
+    acknowledge_due_at = models.DateTimeField(null=True, blank=True)
+    ship_due_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -145,6 +149,7 @@ class SellerOrder(TimeStampedModel):
         indexes = [
             models.Index(fields=["seller", "status", "created_at"], name="so_seller_status_idx"),
             models.Index(fields=["seller", "created_at"], name="so_seller_created_idx"),
+            models.Index(fields=["status", "ship_due_at"], name="so_status_ship_due_idx"),
         ]
 
     def __str__(self) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 from tradepost.core.actors import Actor, Role
 from tradepost.orders.models import Order, OrderEvent, SellerOrder, Shipment
 from tradepost.orders.selectors import OrderBundle, SellerOrderBundle, amount_due
-from tradepost.orders.status import FULFILMENT, FulfilmentStatus, derive_order_status
+from tradepost.orders.status import FULFILMENT, PAYMENT, FulfilmentStatus, derive_order_status
 
 MONEY_FIELDS = ("subtotal_amount", "shipping_amount", "tax_amount", "total_amount")
 
@@ -45,12 +45,28 @@ def seller_order_summary(seller_order: SellerOrder, viewer: Actor) -> dict[str, 
     }
 
 
+def seller_order_actions(part: SellerOrderBundle, viewer: Actor) -> list[str]:
+    """What the viewer may do to this seller order now: the table, less what its parcels forbid."""
+    actions = FULFILMENT.actions_for(part.seller_order.status, viewer.role)
+    if any(line.quantity_shipped for line in part.lines):
+        # Parcels already on their way cannot be canceled; the table alone does not know that.
+        actions = [action for action in actions if action != "cancel"]
+    return actions
+
+
+def payment_actions(order: Order, viewer: Actor) -> list[str]:
+    """Payment steps the viewer may take on the order; refunds are per seller order."""
+    if viewer.role is Role.SYSTEM or order.status == FulfilmentStatus.CANCELED:
+        return []  # a canceled order takes no payment, nor a retry of one
+    actions = PAYMENT.actions_for(order.payment_status, viewer.role)
+    return [action for action in actions if action != "refund"]
+
+
 def seller_order_data(part: SellerOrderBundle, viewer: Actor) -> dict[str, Any]:
     so = part.seller_order
     data = seller_order_summary(so, viewer)
-    if any(line.quantity_shipped for line in part.lines):
-        # Parcels already on their way cannot be canceled; the table alone does not know that.
-        data["actions"] = [action for action in data["actions"] if action != "cancel"]
+    if viewer.role is not Role.SYSTEM:
+        data["actions"] = seller_order_actions(part, viewer)
     data |= {
         "partially_shipped": is_partially_shipped(so, part.shipments),
         **{name: getattr(so, name) for name in MONEY_FIELDS},
@@ -61,6 +77,8 @@ def seller_order_data(part: SellerOrderBundle, viewer: Actor) -> dict[str, Any]:
         "completed_at": _time(so.completed_at),
         "canceled_at": _time(so.canceled_at),
         "cancel_reason": so.cancel_reason,
+        "acknowledge_due_at": _time(so.acknowledge_due_at),
+        "ship_due_at": _time(so.ship_due_at),
         "lines": [
             {
                 "sku": line.sku,
@@ -150,6 +168,7 @@ def order_data(bundle: OrderBundle, viewer: Actor) -> dict[str, Any]:
         "created_at": _time(order.created_at),
         "paid_at": _time(order.paid_at),
         "seller_orders": [seller_order_data(part, viewer) for part in visible],
+        "payment_actions": payment_actions(order, viewer),
     }
     if viewer.role is not Role.SELLER:
         data |= {

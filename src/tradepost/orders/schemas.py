@@ -133,6 +133,12 @@ class SellerOrderOut(SellerOrderSummaryOut):
     completed_at: datetime | None
     canceled_at: datetime | None
     cancel_reason: str
+    acknowledge_due_at: datetime | None = Field(
+        description="Set at payment: acknowledge by then (the marketplace SLA)."
+    )
+    ship_due_at: datetime | None = Field(
+        description="Set at payment: ship by then (the seller's or the marketplace's days)."
+    )
     lines: list[LineOut]
     shipments: list[ShipmentOut]
 
@@ -174,6 +180,9 @@ class OrderOut(Out):
     created_at: datetime
     paid_at: datetime | None
     seller_orders: list[SellerOrderOut]
+    payment_actions: list[str] = Field(
+        description="Payment steps the caller may take now (record_payment, retry_payment)."
+    )
 
 
 class OrderPageOut(Out):
@@ -190,6 +199,7 @@ class OrderListQuery(Schema):
     created_to: datetime | None = Field(None, description="Exclusive; no zone means UTC.")
     total_min: int | None = Field(None, ge=0)
     total_max: int | None = Field(None, ge=0)
+    late: bool = Field(False, description="Only orders with a seller order past its SLA.")
     sort: Literal["created_at", "-created_at", "total", "-total", "status", "-status"] = (
         "-created_at"
     )

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 
+from tradepost.core import clock
 from tradepost.core.actors import Actor, Role
 from tradepost.core.errors import NotFound, ValidationFailed
 from tradepost.core.pagination import Page, paginate
 from tradepost.orders.models import Order, OrderEvent, OrderLine, SellerOrder, Shipment
+from tradepost.orders.sla import late_q
 from tradepost.orders.status import FulfilmentStatus
 
 
@@ -39,7 +42,19 @@ class OrderFilters:
     created_to: datetime | None = None
     total_min: int | None = None
     total_max: int | None = None
+    late: bool = False  # only orders with a seller order (the viewer's own, for a seller) past SLA
 
+
+@dataclass(frozen=True)
+class AttentionCounts:
+    """The counters at the top of an orders list: what waits on sellers now."""
+
+    to_acknowledge: int
+    to_ship: int
+    late: int
+
+
+EXPORT_CHUNK = 2000
 
 ORDER_SORTS = {
     "created_at": "created_at",
@@ -94,6 +109,9 @@ def _apply_filters(orders: QuerySet[Order], filters: OrderFilters, actor: Actor)
         orders = orders.filter(status__in=filters.status)
     if filters.payment_status:
         orders = orders.filter(payment_status__in=filters.payment_status)
+    if filters.late:
+        late = seller_orders_visible_to(actor).filter(late_q(clock.now()), order=OuterRef("pk"))
+        orders = orders.filter(Exists(late))
     if filters.seller and actor.role is not Role.OWNER:
         raise ValidationFailed("seller", "only the marketplace owner filters by seller")
     if filters.seller:
@@ -108,6 +126,34 @@ def _apply_filters(orders: QuerySet[Order], filters: OrderFilters, actor: Actor)
     if filters.total_max is not None:
         orders = orders.filter(total_amount__lte=filters.total_max)
     return orders
+
+
+def attention_counts(*, actor: Actor) -> AttentionCounts:
+    """Seller orders to acknowledge, to ship, and past their SLA, in one query."""
+    live = seller_orders_visible_to(actor).filter(
+        status__in=[FulfilmentStatus.PENDING, FulfilmentStatus.PROCESSING]
+    )
+    counts = live.aggregate(
+        to_acknowledge=Count("pk", filter=Q(status=FulfilmentStatus.PENDING)),
+        to_ship=Count("pk", filter=Q(status=FulfilmentStatus.PROCESSING)),
+        late=Count("pk", filter=late_q(clock.now())),
+    )
+    return AttentionCounts(**counts)
+
+
+QUEUE_LIMIT = 100
+
+
+def seller_order_queue(*, actor: Actor, status: str) -> list[SellerOrder]:
+    """The seller's work in one status, most urgent first, with each order's buyer and lines."""
+    due = "acknowledge_due_at" if status == FulfilmentStatus.PENDING else "ship_due_at"
+    return list(
+        seller_orders_visible_to(actor)
+        .filter(status=status)
+        .select_related("order", "seller")
+        .prefetch_related(Prefetch("lines", queryset=OrderLine.objects.order_by("id")))
+        .order_by(F(due).asc(nulls_last=True), "id")[:QUEUE_LIMIT]
+    )
 
 
 def _visible_seller_orders(actor: Actor) -> QuerySet[SellerOrder]:
@@ -141,17 +187,27 @@ LIST_SELLER_ORDER_FIELDS = (
 )
 
 
-def order_list(
-    *, actor: Actor, filters: OrderFilters, sort: str, limit: int, cursor: str | None
-) -> Page[Order]:
-    """One page of orders, each with the viewer's seller orders prefetched (three queries)."""
+def _order_rows(actor: Actor, filters: OrderFilters) -> QuerySet[Order]:
     parts = _visible_seller_orders(actor).only(*LIST_SELLER_ORDER_FIELDS)
-    orders = (
+    return (
         _apply_filters(orders_visible_to(actor), filters, actor)
         .only(*LIST_ORDER_FIELDS)
         .prefetch_related(Prefetch("seller_orders", queryset=parts, to_attr="visible_parts"))
     )
-    return paginate(orders, sort=ORDER_SORTS[sort], limit=limit, cursor=cursor)
+
+
+def order_list(
+    *, actor: Actor, filters: OrderFilters, sort: str, limit: int, cursor: str | None
+) -> Page[Order]:
+    """One page of orders, each with the viewer's seller orders prefetched (two queries)."""
+    return paginate(_order_rows(actor, filters), sort=ORDER_SORTS[sort], limit=limit, cursor=cursor)
+
+
+def order_export(*, actor: Actor, filters: OrderFilters, sort: str) -> Iterator[Order]:
+    """Every order of the filtered list, in list order, fetched in chunks so memory stays flat."""
+    name = ORDER_SORTS[sort]
+    order = (name, "-pk") if name.startswith("-") else (name, "pk")
+    return _order_rows(actor, filters).order_by(*order).iterator(chunk_size=EXPORT_CHUNK)
 
 
 def order_get(*, actor: Actor, number: str) -> OrderBundle:

@@ -7,8 +7,10 @@ reverses pro rata with refunds, so commission + seller net always equals what wa
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from tradepost.catalog.selectors import marketplace_get
+from tradepost.core import clock
 from tradepost.core.actors import SYSTEM, Actor
 from tradepost.core.errors import Conflict, NotFound, RefundExceedsCaptured, ValidationFailed
 from tradepost.core.money import commission_for
@@ -258,17 +260,27 @@ def _check_report(order: Order, report: PaymentReport, *, due: int) -> None:
 
 
 def _start_fulfilment(order: Order, seller_orders: list[SellerOrder]) -> list[OrderEvent]:
-    default_rate = marketplace_get().default_commission_rate_bps
+    marketplace = marketplace_get()
+    paid_at = order.paid_at or clock.now()
     events = []
     for seller_order in seller_orders:
         if seller_order.status != FulfilmentStatus.AWAITING_PAYMENT:
             continue
-        rate = seller_order.seller.commission_rate_bps
-        seller_order.commission_rate_bps = default_rate if rate is None else rate
+        seller = seller_order.seller
+        rate = seller.commission_rate_bps
+        seller_order.commission_rate_bps = (
+            marketplace.default_commission_rate_bps if rate is None else rate
+        )
         # Commission is on what the seller sells and ships; tax belongs to the tax authority.
         seller_order.commission_amount = commission_for(
             seller_order.subtotal_amount + seller_order.shipping_amount,
             seller_order.commission_rate_bps,
+        )
+        seller_order.acknowledge_due_at = paid_at + timedelta(
+            hours=marketplace.acknowledgement_sla_hours
+        )
+        seller_order.ship_due_at = paid_at + timedelta(
+            days=seller.ship_within_days or marketplace.ship_within_days
         )
         events.append(
             move_seller_order(
@@ -280,7 +292,12 @@ def _start_fulfilment(order: Order, seller_orders: list[SellerOrder]) -> list[Or
                     "commission_rate_bps": seller_order.commission_rate_bps,
                     "commission_amount": seller_order.commission_amount,
                 },
-                extra_fields=("commission_rate_bps", "commission_amount"),
+                extra_fields=(
+                    "commission_rate_bps",
+                    "commission_amount",
+                    "acknowledge_due_at",
+                    "ship_due_at",
+                ),
             )
         )
     return events

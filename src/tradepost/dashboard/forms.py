@@ -1,0 +1,165 @@
+"""Dashboard forms: they check the shape of what people type; services check the rest."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+
+from django import forms
+from django.db import models
+
+from tradepost.core import clock
+from tradepost.orders.selectors import ORDER_SORTS, OrderFilters
+from tradepost.orders.status import FulfilmentStatus, PaymentStatus
+
+PERIODS = [
+    ("", "Any time"),
+    ("today", "Today"),
+    ("7d", "Last 7 days"),
+    ("30d", "Last 30 days"),
+    ("custom", "Custom range"),
+]
+SORT_LABELS = {
+    "-created_at": "Newest first",
+    "created_at": "Oldest first",
+    "-total": "Amount, high to low",
+    "total": "Amount, low to high",
+    "status": "Status, A to Z",
+    "-status": "Status, Z to A",
+}
+
+
+def _status_choices(statuses: type[models.TextChoices]) -> list[tuple[str, str]]:
+    return [
+        ("", "Any"),
+        *((value, value.replace("_", " ").capitalize()) for value in statuses.values),
+    ]
+
+
+class OrderFilterForm(forms.Form):
+    """The orders list's search, filters and sort; every field lives in the URL."""
+
+    q = forms.CharField(required=False, max_length=200, label="Search")
+    status = forms.ChoiceField(required=False, choices=_status_choices(FulfilmentStatus))
+    payment_status = forms.ChoiceField(
+        required=False, choices=_status_choices(PaymentStatus), label="Payment"
+    )
+    seller = forms.ChoiceField(required=False, choices=[("", "All sellers")])
+    period = forms.ChoiceField(required=False, choices=PERIODS, label="Date")
+    created_from = forms.DateField(required=False, label="From")
+    created_to = forms.DateField(required=False, label="To (inclusive)")
+    late = forms.BooleanField(required=False, label="Late only")
+    sort = forms.ChoiceField(
+        required=False, choices=[(key, SORT_LABELS[key]) for key in ORDER_SORTS]
+    )
+    cursor = forms.CharField(required=False, max_length=500, widget=forms.HiddenInput)
+
+    def __init__(
+        self, *args: object, sellers: list[tuple[str, str]] | None = None, **kwargs: object
+    ) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        if sellers is None:
+            del self.fields["seller"]  # only the owner filters by seller
+        else:
+            self.fields["seller"].choices = [("", "All sellers"), *sellers]  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        start, end = data.get("created_from"), data.get("created_to")
+        if isinstance(start, date) and isinstance(end, date) and end < start:
+            self.add_error("created_to", "must be on or after the start date")
+        return data
+
+    def to_filters(self) -> OrderFilters:
+        data = self.cleaned_data
+        created_from, created_to = self._range(data.get("period") or "")
+        return OrderFilters(
+            q=data.get("q") or "",
+            status=[data["status"]] if data.get("status") else [],
+            payment_status=[data["payment_status"]] if data.get("payment_status") else [],
+            seller=data.get("seller") or "",
+            created_from=created_from,
+            created_to=created_to,
+            late=bool(data.get("late")),
+        )
+
+    @property
+    def chosen_sort(self) -> str:
+        return self.cleaned_data.get("sort") or "-created_at"
+
+    @property
+    def chosen_cursor(self) -> str | None:
+        return self.cleaned_data.get("cursor") or None
+
+    def _range(self, period: str) -> tuple[datetime | None, datetime | None]:
+        """Presets end now; a custom range takes whole days, the end day included."""
+        today = clock.now().astimezone(UTC).date()
+        if period == "today":
+            return _midnight(today), None
+        if period == "7d":
+            return _midnight(today - timedelta(days=6)), None
+        if period == "30d":
+            return _midnight(today - timedelta(days=29)), None
+        start, end = self.cleaned_data.get("created_from"), self.cleaned_data.get("created_to")
+        return (
+            _midnight(start) if start else None,
+            _midnight(end + timedelta(days=1)) if end else None,
+        )
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+class ShipForm(forms.Form):
+    carrier = forms.CharField(max_length=80)
+    tracking_number = forms.CharField(max_length=120, required=False, label="Tracking number")
+    tracking_url = forms.URLField(
+        max_length=500, required=False, label="Tracking URL", assume_scheme="https"
+    )
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class RefundForm(forms.Form):
+    REASONS = [
+        ("damaged", "Damaged"),
+        ("wrong_item", "Wrong item"),
+        ("not_as_described", "Not as described"),
+        ("lost_in_transit", "Lost in transit"),
+        ("other", "Other"),
+    ]
+    reason = forms.ChoiceField(choices=REASONS)
+    note = forms.CharField(
+        max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class PaymentRecordForm(forms.Form):
+    OUTCOMES = [("succeeded", "Succeeded"), ("failed", "Failed")]
+    reference = forms.CharField(max_length=120, label="Provider reference")
+    amount = forms.IntegerField(min_value=0, label="Amount (minor units)")
+    outcome = forms.ChoiceField(choices=OUTCOMES, widget=forms.RadioSelect, initial="succeeded")
+    failure_reason = forms.CharField(max_length=200, required=False, label="Failure reason")
+
+
+# The forms behind the order page's actions; an action not listed here is a single button.
+SELLER_ORDER_FORMS: dict[str, type[forms.Form]] = {
+    "ship": ShipForm,
+    "cancel": CancelForm,
+    "refund": RefundForm,
+}
+PAYMENT_FORMS: dict[str, type[forms.Form]] = {"record_payment": PaymentRecordForm}
+
+
+def action_form(
+    form_class: type[forms.Form],
+    key: str,
+    data: object = None,
+    initial: dict[str, object] | None = None,
+) -> forms.Form:
+    """Ids are prefixed with the seller order (or "payment"), so two forms on a page never clash."""
+    return form_class(data, auto_id=f"{key}-%s", initial=initial)  # type: ignore[arg-type]
