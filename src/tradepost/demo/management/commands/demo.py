@@ -70,7 +70,12 @@ def _read(path: Path) -> DemoCredentials:
 def _describe(credentials: DemoCredentials) -> str:
     if not credentials.users:
         return "Demo data is loaded; its API keys were not kept (issue new ones with the API)."
-    lines = ["", "Demo logins (password for all: " + credentials.password + ")", ""]
+    lines = [
+        "",
+        "Dashboard: http://127.0.0.1:8000/ — sign in with a username below and the password "
+        + credentials.password,
+        "",
+    ]
     for user in credentials.users:
         who = f"{user['role']:<6} {user['username']:<10}"
         seller = f" ({user['seller']})" if user["seller"] else ""
@@ -78,7 +83,7 @@ def _describe(credentials: DemoCredentials) -> str:
     lines += [
         "",
         "Try:  curl -H 'Authorization: Bearer <key>' http://127.0.0.1:8000/api/v1/orders",
-        "Docs: http://127.0.0.1:8000/api/v1/docs    Admin: http://127.0.0.1:8000/admin/",
+        "API docs: http://127.0.0.1:8000/api/v1/docs    Admin: http://127.0.0.1:8000/admin/",
         "",
     ]
     return "\n".join(lines)

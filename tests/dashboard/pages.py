@@ -1,0 +1,26 @@
+"""Signing in to the dashboard as a test party, and reading what a page shows."""
+
+from __future__ import annotations
+
+import re
+
+from django.test import Client
+
+from tests.builders import Party
+
+
+def signed_in(party: Party) -> Client:
+    client = Client()
+    assert client.login(username=party.user.username, password="pw")
+    return client
+
+
+def order_numbers(html: str) -> list[str]:
+    """The order numbers of the list rows, in the order shown."""
+    return re.findall(r'<span class="number">#(ORD-\d+)</span>', html)
+
+
+def buttons(html: str) -> list[str]:
+    """The captions of the submit buttons in the page's main area."""
+    main = html.split('<main id="main"', 1)[1]
+    return [caption.strip() for caption in re.findall(r'<button type="submit"[^>]*>([^<]+)<', main)]
