@@ -24,11 +24,13 @@ install: $(VENV)/.installed
 
 dev: $(VENV)/.dev-installed
 
-## run: migrate the embedded SQLite database, load the demo once, serve on :8000
+## run: migrate the embedded SQLite database, load the demo once, serve on :8000 with a worker
 run: install
 	$(BIN)/tradepost migrate --noinput -v0
 	$(BIN)/tradepost demo --if-empty
-	$(BIN)/tradepost serve
+	@# The worker (webhooks, emails, periodic jobs) runs beside the server and stops with it.
+	$(BIN)/tradepost worker & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
+		$(BIN)/tradepost serve
 
 ## test: lint, type-check, then the whole suite on PostgreSQL and on SQLite
 test: lint test-postgres test-sqlite

@@ -11,7 +11,7 @@ import pytest
 
 from tests.builders import ApiClient
 
-COMMANDS = ["serve", "demo", "migrate", "lifecycle_docs"]
+COMMANDS = ["serve", "worker", "demo", "migrate", "lifecycle_docs"]
 
 
 def _tradepost(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

@@ -588,3 +588,158 @@ class TestSharedReadings:
     @covers("GET /lifecycle")
     def test_the_lifecycle_is_public(self, api: ApiClient):
         assert api.get("/lifecycle", None).status == 200
+
+
+class TestReportScope:
+    @covers("GET /reports/revenue")
+    def test_a_seller_sees_its_own_figures_and_a_buyer_none(self, api: ApiClient, tenants: Tenancy):
+        def sellers(party: Party) -> set[str]:
+            body = api.get("/reports/revenue", party.key).json()
+            return {row["seller"]["slug"] for row in body["sellers"]}
+
+        assert sellers(tenants.acme) == {"acme"}
+        assert sellers(tenants.world.owner) >= {"acme", "bolt"}
+        assert api.get("/reports/revenue", tenants.john.key).status == 404
+
+
+WEBHOOK_OBJECT_ENDPOINTS = (
+    ("GET", "/webhook-endpoints/{endpoint_id}", None),
+    ("PATCH", "/webhook-endpoints/{endpoint_id}", {"enabled": False}),
+    ("DELETE", "/webhook-endpoints/{endpoint_id}", None),
+    ("POST", "/webhook-endpoints/{endpoint_id}/rotate-secret", None),
+    ("POST", "/webhook-endpoints/{endpoint_id}/replay", {"since": "2020-01-01T00:00:00Z"}),
+    ("GET", "/webhook-deliveries/{delivery_id}", None),
+    ("POST", "/webhook-deliveries/{delivery_id}/resend", None),
+)
+COVERED.update(f"{method} {path}" for method, path, _ in WEBHOOK_OBJECT_ENDPOINTS)
+
+
+class TestWebhookScope:
+    """A seller's endpoints hear its own orders; another seller's endpoint does not exist for it."""
+
+    @pytest.fixture
+    def bolts_endpoint(self, tenants: Tenancy) -> tuple[str, str]:
+        from tradepost.core.dispatch import outbox_dispatch
+        from tradepost.webhooks import services as webhooks
+
+        # An IP literal: a public address, no DNS needed, and nothing is ever sent to it here.
+        made = webhooks.endpoint_create(
+            actor=tenants.world.members["bolt"].actor, url="https://93.184.215.14/hooks"
+        )
+        outbox_dispatch()
+        delivery = made.endpoint.deliveries.order_by("id").first()
+        assert delivery is not None
+        return str(made.endpoint.public_id), str(delivery.public_id)
+
+    @pytest.mark.parametrize(("method", "path", "body"), WEBHOOK_OBJECT_ENDPOINTS)
+    @pytest.mark.parametrize("role", ["seller", "buyer"])
+    def test_another_sellers_endpoint_and_deliveries_are_not_found(
+        self,
+        api: ApiClient,
+        tenants: Tenancy,
+        bolts_endpoint: tuple[str, str],
+        role: str,
+        method: str,
+        path: str,
+        body: dict[str, Any] | None,
+    ):
+        endpoint_id, delivery_id = bolts_endpoint
+        url = path.format(endpoint_id=endpoint_id, delivery_id=delivery_id)
+        before = database_state()
+        response = api.call(method, url, tenants.caller(role).key, body)
+        assert response.status == 404, response
+        assert database_state() == before
+
+    @covers("GET /webhook-endpoints", "GET /webhook-deliveries", "POST /webhook-endpoints")
+    def test_lists_show_only_your_own(
+        self, api: ApiClient, tenants: Tenancy, bolts_endpoint: tuple[str, str]
+    ):
+        endpoint_id, delivery_id = bolts_endpoint
+        acme = tenants.acme.key
+        assert api.get("/webhook-endpoints", acme).json() == []
+        assert api.get("/webhook-deliveries", acme).json()["items"] == []
+        owner = tenants.world.owner.key
+        assert [e["id"] for e in api.get("/webhook-endpoints", owner).json()] == [endpoint_id]
+        owner_log = api.get("/webhook-deliveries", owner).json()["items"]
+        assert delivery_id in {d["id"] for d in owner_log}
+        assert (
+            api.post("/webhook-endpoints", tenants.john.key, {"url": "https://9.9.9.9/"}).status
+            == 403
+        )
+
+
+MIXED_ORDER = "<the mixed order's number>"
+NOTIFICATION_ENDPOINTS = (
+    ("POST", "/notifications/{notification_id}/read", None),
+    ("GET", "/email-templates", None),
+    ("GET", "/email-templates/{key}", None),
+    ("PUT", "/email-templates/{key}", {"subject": "Hi", "body": "Hi {customer_name}"}),
+    ("POST", "/email-templates/{key}/preview", {"order": MIXED_ORDER}),
+    ("POST", "/email-templates/{key}/reset", None),
+)
+COVERED.update(f"{method} {path}" for method, path, _ in NOTIFICATION_ENDPOINTS)
+
+
+class TestNotificationScope:
+    """A seller's notifications are its own; email templates are the owner's alone."""
+
+    @pytest.fixture
+    def bolts_notification(self, tenants: Tenancy) -> str:
+        from tradepost.core.dispatch import outbox_dispatch
+        from tradepost.notifications.models import Notification
+
+        while outbox_dispatch():
+            pass
+        notification = Notification.objects.filter(seller=tenants.world.sellers["bolt"]).first()
+        assert notification is not None
+        return str(notification.public_id)
+
+    @pytest.mark.parametrize(("method", "path", "body"), NOTIFICATION_ENDPOINTS)
+    @pytest.mark.parametrize("role", ["seller", "buyer"])
+    def test_another_sellers_notification_and_the_templates_are_not_found(
+        self,
+        api: ApiClient,
+        tenants: Tenancy,
+        bolts_notification: str,
+        role: str,
+        method: str,
+        path: str,
+        body: dict[str, Any] | None,
+    ):
+        number = tenants.mixed.order.number
+        url = path.format(notification_id=bolts_notification, key="order_shipped")
+        payload = {k: number if v == MIXED_ORDER else v for k, v in body.items()} if body else None
+        before = database_state()
+        response = api.call(method, url, tenants.caller(role).key, payload)
+        assert response.status == 404, response
+        assert database_state() == before
+
+    @pytest.mark.parametrize(("method", "path", "body"), NOTIFICATION_ENDPOINTS[1:])
+    def test_the_owner_reaches_the_templates(
+        self,
+        api: ApiClient,
+        tenants: Tenancy,
+        method: str,
+        path: str,
+        body: dict[str, Any] | None,
+    ):
+        number = tenants.mixed.order.number
+        payload = {k: number if v == MIXED_ORDER else v for k, v in body.items()} if body else None
+        url = path.format(key="order_shipped")
+        response = api.call(method, url, tenants.world.owner.key, payload)
+        assert response.status == 200, response
+
+    @covers("GET /notifications", "POST /notifications/read-all")
+    def test_lists_and_read_all_keep_to_your_own(
+        self, api: ApiClient, tenants: Tenancy, bolts_notification: str
+    ):
+        def sellers(party: Party) -> set[str]:
+            return {n["seller"] for n in api.get("/notifications", party.key).json()["items"]}
+
+        assert sellers(tenants.acme) == {"acme"}
+        assert sellers(tenants.world.owner) == {"acme", "bolt"}
+        assert sellers(tenants.john) == set()
+        assert api.post("/notifications/read-all", tenants.acme.key).status == 200
+        bolt = api.get("/notifications", tenants.world.members["bolt"].key).json()
+        assert bolt["unread_count"] == len(bolt["items"]) > 0
+        assert api.post("/notifications/read-all", tenants.john.key).status == 403

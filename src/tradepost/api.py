@@ -15,8 +15,11 @@ from tradepost.accounts.auth import ApiKeyAuth
 from tradepost.catalog.api import router as catalog_router
 from tradepost.core.errors import DomainError
 from tradepost.core.problems import problem_response
+from tradepost.ledger.api import router as ledger_router
+from tradepost.notifications.api import router as notifications_router
 from tradepost.orders.api import router as orders_router
 from tradepost.payments.api import router as payments_router
+from tradepost.webhooks.api import router as webhooks_router
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +40,9 @@ api.add_router("", orders_router)
 api.add_router("", payments_router)
 api.add_router("", catalog_router)
 api.add_router("", accounts_router)
+api.add_router("", ledger_router)
+api.add_router("", webhooks_router)
+api.add_router("", notifications_router)
 
 
 def _field_name(location: list[Any] | tuple[Any, ...]) -> str:

@@ -76,11 +76,16 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_htmx",
     "ninja",  # serves the API docs' Swagger UI from its own static files, not a CDN
+    "django_tasks",
+    "django_tasks_db",
     "tradepost.core",
     "tradepost.accounts",
     "tradepost.catalog",
     "tradepost.orders",
     "tradepost.payments",
+    "tradepost.ledger",
+    "tradepost.webhooks",
+    "tradepost.notifications",
     "tradepost.dashboard",
     "tradepost.demo",
 ]
@@ -213,6 +218,32 @@ EMAIL_BACKEND = (
     else "django.core.mail.backends.console.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = os.environ.get("TRADEPOST_FROM_EMAIL", "Tradepost <no-reply@tradepost.local>")
+
+# Background work: django-tasks on the database (`tradepost worker` runs it). Swapping the
+# backend (RQ, Celery) is this setting alone; the outbox, leases and retries do not depend on it.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Who hears about each domain event: called with a batch of outbox rows, in the worker, inside the
+# transaction that marks them published, so a subscriber's rows and the mark commit together.
+TRADEPOST_OUTBOX_SUBSCRIBERS = [
+    "tradepost.webhooks.fanout.queue_deliveries",
+    "tradepost.notifications.fanout.queue_notifications",
+]
+# Periodic jobs the worker enqueues, each at most once per period across all workers: seconds.
+TRADEPOST_PERIODIC_JOBS = {
+    "tradepost.webhooks.tasks.sweep_deliveries": 30,
+    "tradepost.notifications.tasks.sweep_emails": 60,
+}
+# Seconds between looks at the outbox and the task queue when there is nothing to do.
+TRADEPOST_WORKER_INTERVAL = float(os.environ.get("TRADEPOST_WORKER_INTERVAL") or 0.2)
+
+# Webhook targets on loopback, private, link-local or metadata addresses, and plain http, are
+# refused unless this is on (tests and local development against a receiver on this machine).
+TRADEPOST_WEBHOOKS_ALLOW_PRIVATE = env_bool("TRADEPOST_WEBHOOKS_ALLOW_PRIVATE", default=False)
+TRADEPOST_WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("TRADEPOST_WEBHOOK_TIMEOUT_SECONDS") or 10)
+# The address people reach Tradepost at, for links in emails (retry a payment, track an order).
+TRADEPOST_PUBLIC_URL = (os.environ.get("TRADEPOST_PUBLIC_URL") or "http://127.0.0.1:8000").rstrip(
+    "/"
+)
 
 # How long a stored Idempotency-Key response is replayed before the key may be reused.
 TRADEPOST_IDEMPOTENCY_TTL_HOURS = env_int("TRADEPOST_IDEMPOTENCY_TTL_HOURS", 24)

@@ -158,6 +158,23 @@ class TestPagesAndHtmx:
         assert "<html" in full.content.decode()
         assert order_numbers(partial.content.decode()) == order_numbers(full.content.decode())
 
+    def test_a_history_restore_gets_the_full_page_and_responses_vary(self, world: World) -> None:
+        client = signed_in(world.owner)
+        restore = client.get(
+            "/dashboard/orders/",
+            {"q": "doe"},
+            headers={"HX-Request": "true", "HX-History-Restore-Request": "true"},
+        )
+        assert "<html" in restore.content.decode()
+        assert "HX-Request" in restore["Vary"]
+
+    def test_every_sort_has_a_label_and_the_default_comes_first(self) -> None:
+        from tradepost.dashboard.forms import SORT_LABELS
+        from tradepost.orders.selectors import ORDER_SORTS
+
+        assert SORT_LABELS.keys() == ORDER_SORTS.keys()
+        assert next(iter(SORT_LABELS)) == "-created_at"
+
     def test_a_row_reads_like_the_seed(self, world: World) -> None:
         with clock.frozen_at(NOW - timedelta(hours=2)):
             number = place_order(world, {"MUG": 2, "TEE": 1}).order.number  # 25.00 + 20.00

@@ -35,7 +35,7 @@ class TestWhatEachRoleSees:
             "$50.00",  # total: 25.00 + 5.00 shipping + 20.00
             "Marketplace commission (10%)",
             "Marketplace commission (5%)",
-            "Payment of 5000 USD captured.",
+            "Payment of $50.00 captured.",
             "Timeline",
         ):
             assert expected in text, expected
@@ -179,7 +179,7 @@ class TestActions:
             _action(number, so.reference, "ship"), {"carrier": "UPS"}
         )
         assert response.status_code == 422
-        assert "is required by this marketplace" in response.content.decode()
+        assert "Tracking number is required by this marketplace" in response.content.decode()
 
     def test_a_seller_cancel_needs_a_reason(self, world: World) -> None:
         bundle = pay(world, place_order(world, {"MUG": 1}))

@@ -44,7 +44,8 @@ def get_marketplace(request: HttpRequest) -> Marketplace:
 
 @router.patch("/marketplace", response={200: MarketplaceOut, **WRITE_ERRORS})
 def update_marketplace(request: HttpRequest, payload: MarketplaceUpdateIn) -> Marketplace:
-    """Owner: change order policies (commission, SLA, ship-within, auto-complete, tracking)."""
+    """Owner: change order policies (commission, SLA, ship-within, auto-complete, tracking,
+    the delivery estimate buyers are told)."""
     changes = payload.model_dump(exclude_unset=True, exclude_none=True)
     return services.marketplace_update(actor=request_actor(request), **changes)
 

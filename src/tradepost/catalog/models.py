@@ -28,6 +28,11 @@ class Marketplace(TimeStampedModel):
     ship_within_days = models.PositiveIntegerField(default=3, validators=[MinValueValidator(1)])
     auto_complete_days = models.PositiveIntegerField(default=7, validators=[MinValueValidator(1)])
     tracking_required = models.BooleanField(default=True)
+    # The "delivery in X days" of the buyer's shipment email: carriers give Tradepost no estimate,
+    # so the owner states what is typical for the marketplace's sellers and carriers.
+    delivery_estimate_days = models.PositiveIntegerField(
+        default=5, validators=[MinValueValidator(1), MaxValueValidator(60)]
+    )
 
     class Meta:
         constraints = [

@@ -78,6 +78,9 @@ class MarketplaceOut(Schema):
     ship_within_days: int
     auto_complete_days: int
     tracking_required: bool
+    delivery_estimate_days: int = Field(
+        description="Days from shipment to delivery, as the buyer's shipment email promises."
+    )
 
 
 class MarketplaceUpdateIn(Schema):
@@ -88,3 +91,4 @@ class MarketplaceUpdateIn(Schema):
     ship_within_days: int | None = Field(None, ge=1, le=365)
     auto_complete_days: int | None = Field(None, ge=1, le=365)
     tracking_required: bool | None = None
+    delivery_estimate_days: int | None = Field(None, ge=1, le=60)

@@ -95,3 +95,18 @@ class OutboxEvent(models.Model):
             "created_at": self.created_at.isoformat(),
             "data": self.data,
         }
+
+
+class PeriodicJob(models.Model):
+    """When a periodic job is next due; the worker that moves ``next_run_at`` on runs it.
+
+    The move is one conditional UPDATE, so however many workers run, each period enqueues the job
+    once.
+    """
+
+    name = models.CharField(max_length=200, primary_key=True, help_text="The task's dotted path.")
+    next_run_at = models.DateTimeField()
+    last_run_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.name

@@ -8,7 +8,7 @@ from django import forms
 from django.db import models
 
 from tradepost.core import clock
-from tradepost.orders.selectors import ORDER_SORTS, OrderFilters
+from tradepost.orders.selectors import OrderFilters
 from tradepost.orders.status import FulfilmentStatus, PaymentStatus
 
 PERIODS = [
@@ -18,7 +18,7 @@ PERIODS = [
     ("30d", "Last 30 days"),
     ("custom", "Custom range"),
 ]
-SORT_LABELS = {
+SORT_LABELS = {  # every key of ORDER_SORTS, in the order the select shows them
     "-created_at": "Newest first",
     "created_at": "Oldest first",
     "-total": "Amount, high to low",
@@ -35,6 +35,9 @@ def _status_choices(statuses: type[models.TextChoices]) -> list[tuple[str, str]]
     ]
 
 
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
 class OrderFilterForm(forms.Form):
     """The orders list's search, filters and sort; every field lives in the URL."""
 
@@ -45,12 +48,11 @@ class OrderFilterForm(forms.Form):
     )
     seller = forms.ChoiceField(required=False, choices=[("", "All sellers")])
     period = forms.ChoiceField(required=False, choices=PERIODS, label="Date")
-    created_from = forms.DateField(required=False, label="From")
-    created_to = forms.DateField(required=False, label="To (inclusive)")
+    created_from = forms.DateField(required=False, label="From", widget=DATE)
+    created_to = forms.DateField(required=False, label="To (inclusive)", widget=DATE)
     late = forms.BooleanField(required=False, label="Late only")
-    sort = forms.ChoiceField(
-        required=False, choices=[(key, SORT_LABELS[key]) for key in ORDER_SORTS]
-    )
+    # The default (newest first) comes first, so a list without ``sort`` shows it selected.
+    sort = forms.ChoiceField(required=False, choices=list(SORT_LABELS.items()))
     cursor = forms.CharField(required=False, max_length=500, widget=forms.HiddenInput)
 
     def __init__(

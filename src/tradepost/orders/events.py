@@ -52,6 +52,11 @@ def timeline_event(
     )
 
 
+def _label(status: str) -> str:
+    """``awaiting_payment`` -> ``Awaiting payment``: timeline messages are read by people."""
+    return status.replace("_", " ").capitalize()
+
+
 def order_placed_event(*, order: Order, actor: Actor, references: list[str]) -> OrderEvent:
     count = len(references)
     return timeline_event(
@@ -75,7 +80,7 @@ def status_changed_event(
     note: str = "",
     details: dict[str, Any] | None = None,
 ) -> OrderEvent:
-    message = f"{seller_order.reference}: {from_status} → {to_status}"
+    message = f"{seller_order.reference}: {_label(from_status)} → {_label(to_status)}"
     return timeline_event(
         order=order,
         seller_order=seller_order,

@@ -101,6 +101,8 @@ class Order(TimeStampedModel):
             ),
             models.Index(fields=["total_amount", "id"], name="order_total_idx"),
             models.Index(fields=["buyer", "created_at"], name="order_buyer_created_idx"),
+            # Revenue reports take sales by the day they were paid.
+            models.Index(fields=["paid_at"], name="order_paid_idx"),
         ]
 
     def __str__(self) -> str:

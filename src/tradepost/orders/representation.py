@@ -189,6 +189,23 @@ SELLER_MESSAGES = {
 }
 
 
+def _actor_label(event: OrderEvent, viewer: Actor) -> str:
+    """Who acted, in words the viewer may read: only the owner sees people's own names, so a
+    buyer never learns a seller's or the staff's logins, nor a seller the buyer's."""
+    role = event.actor_role
+    if viewer.role is Role.OWNER or role == Role.SYSTEM:
+        return event.actor_label
+    if role == Role.OWNER:
+        return "Marketplace"
+    if viewer.role is Role.BUYER:
+        if role == Role.BUYER:
+            return "You"
+        return event.seller_order.seller.name if event.seller_order else "Seller"
+    if role == Role.BUYER:
+        return "Buyer"
+    return event.actor_label  # a seller reading its own team's steps
+
+
 def event_data(event: OrderEvent, viewer: Actor) -> dict[str, Any]:
     """A timeline row as the viewer may see it: buyers never see commission."""
     message, details = event.message, event.details
@@ -203,8 +220,28 @@ def event_data(event: OrderEvent, viewer: Actor) -> dict[str, Any]:
         "from_status": event.from_status,
         "to_status": event.to_status,
         "actor_role": event.actor_role,
-        "actor_label": event.actor_label,
+        "actor_label": _actor_label(event, viewer),
         "message": message,
         "details": details,
         "created_at": _time(event.created_at),
     }
+
+
+# Figures about the whole order that a seller's view leaves out (see ``order_data``).
+WHOLE_ORDER_ONLY = frozenset({"amount_due", "captured_amount", "refunded_amount"})
+
+
+def order_data_as_seller_sees(data: dict[str, Any], seller_slug: str) -> dict[str, Any]:
+    """An order rendered for the system (as outbox events hold it), cut down to one seller's view:
+    its own seller orders, money summed over them, the masked email, no whole-order payment sums.
+
+    The same view ``order_data`` gives a seller, so a seller's webhooks carry what its API shows.
+    """
+    parts = [part for part in data["seller_orders"] if part["seller"]["slug"] == seller_slug]
+    seen = {key: value for key, value in data.items() if key not in WHOLE_ORDER_ONLY}
+    seen["seller_orders"] = parts
+    seen["status"] = derive_order_status(part["status"] for part in parts)
+    seen["buyer"] = {**data["buyer"], "email": mask_email(data["buyer"]["email"])}
+    for name in MONEY_FIELDS:
+        seen[name] = sum(part[name] for part in parts)
+    return seen

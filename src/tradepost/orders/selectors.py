@@ -248,7 +248,7 @@ def order_timeline(*, actor: Actor, number: str) -> list[OrderEvent]:
         events = events.filter(
             Q(seller_order__isnull=True) | Q(seller_order__seller_id=actor.seller_pk)
         )
-    return list(events.select_related("seller_order").order_by("created_at", "id"))
+    return list(events.select_related("seller_order__seller").order_by("created_at", "id"))
 
 
 def seller_order_reference_scope(*, actor: Actor, reference: str) -> Q:

@@ -57,6 +57,8 @@ class Refund(TimeStampedModel):
                 fields=["provider", "provider_reference"], name="refund_reference_unique"
             ),
         ]
+        # Revenue reports group refunds by the day they were issued.
+        indexes = [models.Index(fields=["created_at"], name="refund_created_idx")]
 
     def __str__(self) -> str:
         return f"refund {self.amount} {self.currency} of {self.seller_order_id}"

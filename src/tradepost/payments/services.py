@@ -13,7 +13,7 @@ from tradepost.catalog.selectors import marketplace_get
 from tradepost.core import clock
 from tradepost.core.actors import SYSTEM, Actor
 from tradepost.core.errors import Conflict, NotFound, RefundExceedsCaptured, ValidationFailed
-from tradepost.core.money import commission_for
+from tradepost.core.money import commission_for, format_money
 from tradepost.core.outbox import outbox_event, publish
 from tradepost.core.transactions import unit_of_work
 from tradepost.orders.events import order_outbox_event
@@ -82,7 +82,7 @@ def payment_record(*, actor: Actor, number: str, report: PaymentReport) -> Order
                     target=target,
                     actor=actor,
                     kind="payment.succeeded",
-                    message=f"Payment of {report.amount} {order.currency} captured.",
+                    message=f"Payment of {format_money(report.amount, order.currency)} captured.",
                     details=details,
                 )
             ]
@@ -191,7 +191,9 @@ def refund_locked_seller_order(
         target=target,
         actor=actor,
         kind="refund.issued",
-        message=f"{seller_order.reference}: refunded {amount} {order.currency} ({reason}).",
+        message=(
+            f"{seller_order.reference}: refunded {format_money(amount, order.currency)} ({reason})."
+        ),
         details={
             "refund_id": refund.pk,
             "amount": amount,

@@ -185,8 +185,11 @@ def _place_error(form: forms.Form | None, error: DomainError) -> str:
     if form is not None and isinstance(error, ValidationFailed):
         placed = False
         for item in error.extra.get("errors", []):
-            if item["field"] in form.fields:
-                form.add_error(item["field"], item["message"])
+            field = form.fields.get(item["field"])
+            if field is not None:
+                # "Tracking number is required by this marketplace", not a fragment.
+                label = str(field.label or item["field"]).capitalize()
+                form.add_error(item["field"], f"{label} {item['message']}")
                 placed = True
         if placed:
             return ""

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
 
 from tradepost.catalog.selectors import sellers_visible_to
 from tradepost.core.actors import Actor, Role
@@ -30,6 +31,7 @@ from tradepost.orders.selectors import (
 )
 
 PAGE_SIZE = 50
+DESTRUCTIVE_ACTIONS = frozenset({"cancel", "refund"})
 
 
 def _filter_form(request: HttpRequest, actor: Actor) -> OrderFilterForm:
@@ -62,11 +64,16 @@ def order_list_page(request: HttpRequest, actor: Actor) -> HttpResponse:
     else:
         status = 400
     context["query"] = _query_without_cursor(request)
-    if request.htmx and not request.htmx.boosted:  # type: ignore[attr-defined]
-        return render(request, "dashboard/partials/_order_results.html", context, status=status)
-    if actor.role is not Role.BUYER:
-        context["counts"] = attention_counts(actor=actor)
-    return render(request, "dashboard/order_list.html", context, status=status)
+    htmx = request.htmx  # type: ignore[attr-defined]
+    if htmx and not htmx.boosted and not htmx.history_restore_request:
+        response = render(request, "dashboard/partials/_order_results.html", context, status=status)
+    else:
+        if actor.role is not Role.BUYER:
+            context["counts"] = attention_counts(actor=actor)
+        response = render(request, "dashboard/order_list.html", context, status=status)
+    # One URL, two bodies: caches (the browser's too, on Back) must tell them apart.
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @with_actor()
@@ -107,6 +114,8 @@ def render_order_detail(
     failed = failed or {}
     for part in order["seller_orders"]:
         part["progress"] = progress_steps(part, order["payment_status"])
+        # Destructive steps go last, after the ones that move the order forward.
+        part["actions"] = sorted(part["actions"], key=lambda name: name in DESTRUCTIVE_ACTIONS)
         part["forms"] = _forms(part["actions"], SELLER_ORDER_FORMS, part["reference"], failed)
         # The acknowledgement deadline matters to whoever may acknowledge now.
         if "acknowledge" in part["actions"]:

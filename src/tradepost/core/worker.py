@@ -1,0 +1,86 @@
+"""The background worker: publishes the outbox, enqueues periodic jobs, runs queued tasks.
+
+One loop, one thread: each turn hands committed events to their subscribers, enqueues what is due,
+then runs ready tasks before sleeping. Several workers may run at once: outbox rows and tasks are
+claimed with row locks that skip what another worker holds (``SKIP LOCKED``; SQLite has a single
+writer), and periodic jobs with a conditional update.
+
+Tasks are django-tasks' database-backend rows: claimed here the way its own ``db_worker`` claims
+them, and run by its runner, so results, tracebacks and signals are recorded as it records them.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import socket
+import time
+from types import FrameType
+
+from django.conf import settings
+from django.db import OperationalError, close_old_connections
+from django_tasks_db.management.commands.db_worker import Worker as TaskRunner
+from django_tasks_db.models import DBTaskResult
+from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
+
+from tradepost.core.dispatch import outbox_dispatch
+from tradepost.core.schedule import periodic_jobs_enqueue
+
+logger = logging.getLogger("tradepost.worker")
+TASKS_PER_TURN = 50
+BACKEND = "default"
+
+
+class Worker:
+    def __init__(self, *, interval: float | None = None, worker_id: str | None = None) -> None:
+        self.interval = settings.TRADEPOST_WORKER_INTERVAL if interval is None else interval
+        self.worker_id = (worker_id or f"{socket.gethostname()}-{os.getpid()}")[:64]
+        self.running = True
+        self.runner = TaskRunner(
+            queue_names=["*"],
+            interval=0,
+            batch=True,
+            backend_name=BACKEND,
+            startup_delay=False,
+            max_tasks=None,
+            worker_id=self.worker_id,
+            excluded_queue_names=[],
+        )
+
+    def stop(self, signum: int, frame: FrameType | None) -> None:
+        logger.info("worker %s: %s, stopping after this step", self.worker_id, signum)
+        self.running = False
+
+    def run(self) -> None:
+        signal.signal(signal.SIGTERM, self.stop)
+        signal.signal(signal.SIGINT, self.stop)
+        logger.info("worker %s started", self.worker_id)
+        while self.running:
+            close_old_connections()  # as Django does per request: drop broken or old connections
+            if not self.turn():
+                time.sleep(self.interval)
+        logger.info("worker %s stopped", self.worker_id)
+
+    def turn(self) -> bool:
+        """One pass over everything; True when there was work, so the loop goes again at once."""
+        published = outbox_dispatch()
+        periodic_jobs_enqueue()
+        ran = 0
+        while self.running and ran < TASKS_PER_TURN and self._run_one_task():
+            ran += 1
+        return bool(published or ran)
+
+    def _run_one_task(self) -> bool:
+        try:
+            with exclusive_transaction():
+                task = DBTaskResult.objects.ready().filter(backend_name=BACKEND).get_locked()
+                if task is None:
+                    return False
+                task.claim(self.worker_id)
+        except OperationalError as error:
+            if is_locked_database_exception(error):
+                return False  # SQLite busy with another worker: try again next turn
+            raise
+        self.runner.run_task(task)
+        return True

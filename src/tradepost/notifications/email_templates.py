@@ -1,0 +1,286 @@
+"""The emails Tradepost sends: for each, who gets it, when, its placeholders and default wording.
+
+The owner may reword any of them (``EmailTemplate`` rows); these defaults apply until then and
+again after a reset. The shipment and delivery defaults are the product documents' own messages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Recipient(StrEnum):
+    BUYER = "buyer"
+    SELLER = "seller"
+
+
+@dataclass(frozen=True)
+class Placeholder:
+    name: str
+    meaning: str
+    example: str  # shown in previews where the chosen order has no such value yet
+
+
+@dataclass(frozen=True)
+class EmailTemplateSpec:
+    key: str
+    title: str
+    recipient: Recipient
+    sent_when: str
+    placeholders: tuple[str, ...]
+    subject: str
+    body: str
+
+
+PLACEHOLDERS: dict[str, Placeholder] = {
+    p.name: p
+    for p in (
+        Placeholder("customer_name", "The buyer's name, as given at checkout.", "John Doe"),
+        Placeholder(
+            "product_name",
+            "What the email is about, by title: 'Mug', 'Mug and Bowl', 'Mug, Bowl and 2 more'.",
+            "Stoneware mug",
+        ),
+        Placeholder(
+            "items",
+            "One line per item: quantity, title and line total.",
+            "  2 \N{MULTIPLICATION SIGN} Stoneware mug — $25.00",
+        ),
+        Placeholder(
+            "delivery_days",
+            "Days to delivery: the marketplace's delivery_estimate_days setting.",
+            "5",
+        ),
+        Placeholder("carrier", "The carrier of the parcels.", "UPS"),
+        Placeholder(
+            "tracking_number",
+            "The parcels' tracking numbers ('not provided' for untracked parcels).",
+            "1Z999AA10123456784",
+        ),
+        Placeholder(
+            "tracking_url",
+            "The carrier's tracking page, or the order page when the seller gave none.",
+            "https://www.ups.com/track?tracknum=1Z999AA10123456784",
+        ),
+        Placeholder("order_number", "The order's number.", "ORD-1234"),
+        Placeholder("seller_order", "The seller's part of the order.", "ORD-1234-1"),
+        Placeholder(
+            "order_url",
+            "The order's page on the dashboard (sign-in required).",
+            "https://market.example/dashboard/orders/ORD-1234/",
+        ),
+        Placeholder(
+            "retry_url",
+            "Where the buyer pays again: the order's page, with its Retry payment button.",
+            "https://market.example/dashboard/orders/ORD-1234/",
+        ),
+        Placeholder("seller_name", "The seller's name.", "Northwind Ceramics"),
+        Placeholder(
+            "total",
+            "The amount concerned: what the buyer paid or owes; for a seller, its own part.",
+            "$85.00",
+        ),
+        Placeholder("refund_amount", "The amount refunded.", "$25.00"),
+        Placeholder(
+            "reason",
+            "Why: the cancellation reason, or the refund reason.",
+            "Out of stock",
+        ),
+        Placeholder(
+            "acknowledge_by",
+            "When the seller must acknowledge the order by (UTC).",
+            "Tue 3 Dec 2026, 14:00 UTC",
+        ),
+        Placeholder(
+            "ship_by",
+            "When the seller must ship the order by (UTC).",
+            "Thu 5 Dec 2026, 14:00 UTC",
+        ),
+        Placeholder("marketplace_name", "The marketplace's name.", "Tradepost Marketplace"),
+    )
+}
+
+SIGNATURE = "\n\n— {marketplace_name}\n"
+
+SPECS: dict[str, EmailTemplateSpec] = {
+    spec.key: spec
+    for spec in (
+        EmailTemplateSpec(
+            key="seller_new_order",
+            title="New paid order",
+            recipient=Recipient.SELLER,
+            sent_when="order.paid: to each seller with a part in the order, its own lines only.",
+            placeholders=(
+                "seller_name",
+                "customer_name",
+                "order_number",
+                "seller_order",
+                "items",
+                "product_name",
+                "total",
+                "acknowledge_by",
+                "ship_by",
+                "order_url",
+                "marketplace_name",
+            ),
+            subject="New order {order_number}: please acknowledge it",
+            body=(
+                "Hello {seller_name},\n\n"
+                "{customer_name} has placed and paid an order with you ({seller_order}):\n\n"
+                "{items}\n\n"
+                "Your total: {total}\n\n"
+                "Please acknowledge it by {acknowledge_by} and ship it by {ship_by}.\n"
+                "Open the order: {order_url}" + SIGNATURE
+            ),
+        ),
+        EmailTemplateSpec(
+            key="order_confirmed",
+            title="Order confirmation",
+            recipient=Recipient.BUYER,
+            sent_when="order.paid: the payment succeeded.",
+            placeholders=(
+                "customer_name",
+                "order_number",
+                "items",
+                "product_name",
+                "total",
+                "order_url",
+                "marketplace_name",
+            ),
+            subject="Your order {order_number} is confirmed",
+            body=(
+                "Hello {customer_name},\n\n"
+                "Thank you for your order {order_number}. We received your payment of {total}, "
+                "and your order is being prepared:\n\n"
+                "{items}\n\n"
+                "Follow your order: {order_url}" + SIGNATURE
+            ),
+        ),
+        EmailTemplateSpec(
+            key="payment_failed",
+            title="Payment failed",
+            recipient=Recipient.BUYER,
+            sent_when="order.payment_failed: the payment provider refused the payment.",
+            placeholders=(
+                "customer_name",
+                "order_number",
+                "product_name",
+                "total",
+                "retry_url",
+                "order_url",
+                "marketplace_name",
+            ),
+            subject="Payment failed for your order {order_number}",
+            body=(
+                "Hello {customer_name},\n\n"
+                "We could not take the payment of {total} for your order {order_number} "
+                "({product_name}). Nothing was charged, and your items are still reserved.\n\n"
+                "Please try again: {retry_url}" + SIGNATURE
+            ),
+        ),
+        EmailTemplateSpec(
+            key="order_shipped",
+            title="Shipped",
+            recipient=Recipient.BUYER,
+            sent_when="order.shipped: a seller's last parcel of the order left.",
+            placeholders=(
+                "customer_name",
+                "product_name",
+                "delivery_days",
+                "carrier",
+                "tracking_number",
+                "tracking_url",
+                "order_number",
+                "seller_order",
+                "order_url",
+                "seller_name",
+                "marketplace_name",
+            ),
+            subject="Your order {order_number} has been shipped",
+            body=(
+                "Hello {customer_name}, your order for {product_name} has been shipped! "
+                "You can expect delivery in {delivery_days} days. "
+                "Thank you for shopping with us!\n\n"
+                "Carrier: {carrier}\n"
+                "Tracking number: {tracking_number}\n"
+                "Track it: {tracking_url}\n\n"
+                "Your order: {order_url}" + SIGNATURE
+            ),
+        ),
+        EmailTemplateSpec(
+            key="order_delivered",
+            title="Delivered",
+            recipient=Recipient.BUYER,
+            sent_when="order.delivered: the seller or carrier reports the parcels delivered.",
+            placeholders=(
+                "customer_name",
+                "product_name",
+                "order_number",
+                "seller_order",
+                "order_url",
+                "seller_name",
+                "marketplace_name",
+            ),
+            subject="Your order {order_number} has been delivered",
+            body=(
+                "Hello {customer_name}, we hope you received your order in perfect condition! "
+                "Let us know if you need any assistance. We'd also love to hear your feedback!\n\n"
+                "Confirm delivery, or tell us about a problem: {order_url}" + SIGNATURE
+            ),
+        ),
+        EmailTemplateSpec(
+            key="order_canceled",
+            title="Canceled",
+            recipient=Recipient.BUYER,
+            sent_when="order.canceled: a seller's part of the order was canceled, by anyone.",
+            placeholders=(
+                "customer_name",
+                "product_name",
+                "order_number",
+                "seller_order",
+                "order_url",
+                "seller_name",
+                "reason",
+                "marketplace_name",
+            ),
+            subject="Your order {order_number} has been canceled",
+            body=(
+                "Hello {customer_name},\n\n"
+                "Your order for {product_name} from {seller_name} ({seller_order}) "
+                "has been canceled.\n\n"
+                "Reason: {reason}\n\n"
+                "Anything you paid for it is refunded in full; a separate email confirms the "
+                "refund.\n"
+                "Your order: {order_url}" + SIGNATURE
+            ),
+        ),
+        EmailTemplateSpec(
+            key="refund_issued",
+            title="Refund issued",
+            recipient=Recipient.BUYER,
+            sent_when="refund.created: any refund, full or partial, also after a cancellation.",
+            placeholders=(
+                "customer_name",
+                "product_name",
+                "order_number",
+                "seller_order",
+                "order_url",
+                "seller_name",
+                "refund_amount",
+                "reason",
+                "marketplace_name",
+            ),
+            subject="Refund of {refund_amount} for your order {order_number}",
+            body=(
+                "Hello {customer_name},\n\n"
+                "We have refunded {refund_amount} for {product_name} from your order "
+                "{order_number} (reason: {reason}). Depending on your bank, it takes a few days "
+                "to appear on your statement.\n\n"
+                "Your order: {order_url}" + SIGNATURE
+            ),
+        ),
+    )
+}
+
+TEMPLATE_KEYS: tuple[str, ...] = tuple(SPECS)

@@ -1,0 +1,211 @@
+"""Turn published domain events into emails and in-dashboard notifications.
+
+Called by the outbox dispatcher with a batch of committed events, inside the transaction that marks
+them published: the emails (and their send tasks) and notifications commit with that mark, or not
+at all, so each event is told once. Emails are rendered now, in the wording in force, and sent by
+the worker; who gets what is in docs/notifications.md.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from tradepost.catalog.models import Seller
+from tradepost.catalog.selectors import sellers_visible_to
+from tradepost.core.actors import SYSTEM, Role
+from tradepost.core.models import OutboxEvent
+from tradepost.core.money import format_money
+from tradepost.notifications.email_templates import SPECS, Recipient
+from tradepost.notifications.models import Notification
+from tradepost.notifications.placeholders import (
+    TIMES,
+    MessageAbout,
+    order_path,
+    part_of,
+    placeholder_values,
+    reason_text,
+    when_text,
+)
+from tradepost.notifications.rendering import subject_render, template_render
+from tradepost.notifications.selectors import email_template_list, marketplace_facts
+from tradepost.notifications.services import email_queue, notifications_add
+from tradepost.orders.representation import mask_email, order_data
+from tradepost.orders.selectors import order_get, order_timeline
+from tradepost.orders.status import FulfilmentStatus
+
+TITLE_LIMIT, BODY_LIMIT = 200, 1000  # Notification.title, .body
+
+
+class Fanout:
+    """What one batch needs, loaded once: the marketplace, the wording, the sellers concerned."""
+
+    def __init__(self, events: Sequence[OutboxEvent]) -> None:
+        self.marketplace = marketplace_facts()
+        self.wording = {view.spec.key: view for view in email_template_list(actor=SYSTEM)}
+        seller_ids = {seller_id for event in events for seller_id in event.seller_ids or []}
+        self.sellers = {
+            seller.slug: seller for seller in sellers_visible_to(SYSTEM).filter(pk__in=seller_ids)
+        }
+        self.notifications: list[Notification] = []
+
+    def email(self, event: OutboxEvent, *, to: str, key: str, about: MessageAbout) -> None:
+        values = placeholder_values(about, self.marketplace)
+        wording = self.wording[key]
+        subject = subject_render(wording.subject, values)
+        body = template_render(wording.body, values)
+        if SPECS[key].recipient is Recipient.SELLER:
+            # No placeholder carries the buyer's address; this catches one typed into a name.
+            buyer_email = about.order["buyer"]["email"]
+            subject, body = _masked(subject, buyer_email), _masked(body, buyer_email)
+        email_queue(
+            to=[to],
+            subject=subject,
+            body=body,
+            kind=key,
+            event=event,
+            order_number=about.order["number"],
+        )
+
+    def notify(
+        self, event: OutboxEvent, *, seller: Seller, order: dict[str, Any], title: str, body: str
+    ) -> None:
+        buyer_email, number = order["buyer"]["email"], order["number"]
+        self.notifications.append(
+            Notification(
+                seller=seller,
+                kind=event.type,
+                title=_masked(title, buyer_email)[:TITLE_LIMIT],
+                body=_masked(body, buyer_email)[:BODY_LIMIT],
+                link=order_path(number),
+                order_number=number,
+                event=event,
+            )
+        )
+
+    def seller_of(self, part: dict[str, Any]) -> Seller | None:
+        return self.sellers.get(part["seller"]["slug"])
+
+
+def _masked(text: str, address: str) -> str:
+    if not address:
+        return text
+    return re.sub(re.escape(address), mask_email(address), text, flags=re.IGNORECASE)
+
+
+def _on_paid(fanout: Fanout, event: OutboxEvent) -> None:
+    """The buyer's confirmation; each seller, its new order (email and dashboard)."""
+    order = event.data["order"]
+    fanout.email(
+        event, to=order["buyer"]["email"], key="order_confirmed", about=MessageAbout(order)
+    )
+    for part in order["seller_orders"]:
+        seller = fanout.seller_of(part)
+        if part["status"] != FulfilmentStatus.PENDING or seller is None:
+            continue  # parts canceled before the payment are nobody's work
+        fanout.email(
+            event, to=seller.email, key="seller_new_order", about=MessageAbout(order, part)
+        )
+        lines = ", ".join(f"{line['quantity']} {TIMES} {line['title']}" for line in part["lines"])
+        total = format_money(part["total_amount"], order["currency"])
+        fanout.notify(
+            event,
+            seller=seller,
+            order=order,
+            title=f"New order {order['number']} from {order['buyer']['name']}",
+            body=f"{lines} — {total}. Acknowledge by {when_text(part['acknowledge_due_at'])}.",
+        )
+
+
+def _on_payment_failed(fanout: Fanout, event: OutboxEvent) -> None:
+    order = event.data["order"]
+    fanout.email(event, to=order["buyer"]["email"], key="payment_failed", about=MessageAbout(order))
+
+
+def _email_buyer_about_part(fanout: Fanout, event: OutboxEvent, key: str) -> None:
+    order = event.data["order"]
+    part = part_of(order, event.data["seller_order"])
+    if part is not None:
+        fanout.email(event, to=order["buyer"]["email"], key=key, about=MessageAbout(order, part))
+
+
+def _on_shipped(fanout: Fanout, event: OutboxEvent) -> None:
+    _email_buyer_about_part(fanout, event, "order_shipped")
+
+
+def _on_delivered(fanout: Fanout, event: OutboxEvent) -> None:
+    _email_buyer_about_part(fanout, event, "order_delivered")
+
+
+def _canceled_by(number: str, reference: str) -> str:
+    """Who canceled the seller order: the role on its timeline's cancellation."""
+    for row in reversed(order_timeline(actor=SYSTEM, number=number)):
+        ours = row.seller_order is not None and row.seller_order.reference == reference
+        if ours and row.to_status == FulfilmentStatus.CANCELED:
+            return row.actor_role
+    return ""
+
+
+def _on_canceled(fanout: Fanout, event: OutboxEvent) -> None:
+    """The buyer, always; the seller too when someone else canceled a paid part of its work."""
+    _email_buyer_about_part(fanout, event, "order_canceled")
+    order, reference = event.data["order"], event.data["seller_order"]
+    part = part_of(order, reference)
+    seller = fanout.seller_of(part) if part is not None else None
+    if part is None or seller is None or not order["paid_at"]:
+        return
+    who = _canceled_by(order["number"], reference)
+    if who in (Role.SELLER, ""):
+        return
+    fanout.notify(
+        event,
+        seller=seller,
+        order=order,
+        title=f"{reference} was canceled by the {'marketplace' if who == Role.OWNER else who}",
+        body=f"Reason: {part['cancel_reason'].rstrip('.')}. Do not ship it; "
+        "the buyer is refunded in full.",
+    )
+
+
+def _on_refund(fanout: Fanout, event: OutboxEvent) -> None:
+    """The buyer hears of every refund; the seller of those a cancellation did not explain."""
+    refund = event.data["refund"]
+    order = order_data(order_get(actor=SYSTEM, number=refund["order"]), SYSTEM)
+    part = part_of(order, refund["seller_order"])
+    if part is None:
+        return
+    about = MessageAbout(order, part, refund)
+    fanout.email(event, to=order["buyer"]["email"], key="refund_issued", about=about)
+    seller = fanout.seller_of(part)
+    if seller is None or refund["reason"] == "canceled":
+        return
+    amount = format_money(refund["amount"], refund["currency"])
+    fanout.notify(
+        event,
+        seller=seller,
+        order=order,
+        title=f"Refund of {amount} on {part['reference']}",
+        body=f"The marketplace refunded the buyer {amount} (reason: {reason_text(refund)}).",
+    )
+
+
+HANDLERS: dict[str, Callable[[Fanout, OutboxEvent], None]] = {
+    "order.paid": _on_paid,
+    "order.payment_failed": _on_payment_failed,
+    "order.shipped": _on_shipped,
+    "order.delivered": _on_delivered,
+    "order.canceled": _on_canceled,
+    "refund.created": _on_refund,
+}
+
+
+def queue_notifications(events: Sequence[OutboxEvent]) -> None:
+    """Emails and dashboard notifications for the events that concern people."""
+    relevant = [event for event in events if event.type in HANDLERS]
+    if not relevant:
+        return
+    fanout = Fanout(relevant)
+    for event in relevant:
+        HANDLERS[event.type](fanout, event)
+    notifications_add(fanout.notifications)

@@ -1,0 +1,32 @@
+"""Background tasks for notifications, run by ``tradepost worker``."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django_tasks import task
+
+from tradepost.core import clock
+from tradepost.notifications.models import EmailStatus, OutgoingEmail
+from tradepost.notifications.sending import LEASE, email_send
+
+SWEEP_LIMIT = 1000
+
+
+@task()
+def send_email(email_id: str) -> None:
+    email_send(email_id)
+
+
+@task()
+def sweep_emails() -> int:
+    """Re-queue due emails whose task was lost, overdue by more than a lease."""
+    now = clock.now()
+    stale = list(
+        OutgoingEmail.objects.filter(status=EmailStatus.PENDING, next_attempt_at__lt=now - LEASE)
+        .filter(Q(leased_until__isnull=True) | Q(leased_until__lt=now))
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:SWEEP_LIMIT]
+    )
+    for email_id in stale:
+        send_email.enqueue(str(email_id))
+    return len(stale)

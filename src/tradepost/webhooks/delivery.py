@@ -1,0 +1,248 @@
+"""Sending one delivery: claim it, sign it, POST it, log the attempt, schedule the next one.
+
+At-least-once: a delivery is leased before its POST, so a worker that dies mid-request leaves a
+lease that expires and the sweep sends the delivery again. Receivers deduplicate on
+``webhook-id``, which stays the same for every attempt (and every resend) of an event.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import httpx
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+
+from tradepost.core import clock
+from tradepost.webhooks.models import (
+    DeliveryStatus,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
+from tradepost.webhooks.payloads import PAYLOAD_VERSION, event_body
+from tradepost.webhooks.safety import UnsafeTarget, resolve_target
+from tradepost.webhooks.signing import signature_headers
+
+logger = logging.getLogger("tradepost.webhooks")
+
+# Waits after each failed attempt: about three days in all, then the delivery gives up.
+RETRY_DELAYS = (
+    timedelta(seconds=5),
+    timedelta(minutes=5),
+    timedelta(minutes=30),
+    timedelta(hours=2),
+    timedelta(hours=5),
+    *([timedelta(hours=10)] * 6),
+)
+JITTER = 0.1  # each wait is stretched or shrunk by up to 10 %, so retries of a burst spread out
+DISABLE_AFTER = timedelta(days=5)  # an endpoint failing this long without a success is disabled
+RESPONSE_LIMIT = 64 * 1024  # bytes of a response read, ever
+EXCERPT_LIMIT = 2000  # characters of it kept in the attempt log
+USER_AGENT = "Tradepost-Webhooks/1"
+LEASE_MARGIN_SECONDS = 5
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status_code: int | None
+    latency_ms: int
+    excerpt: str
+    error: str
+
+    @property
+    def succeeded(self) -> bool:
+        return self.status_code is not None and 200 <= self.status_code < 300
+
+
+def lease_seconds() -> float:
+    """Long enough for one attempt (the request's timeout) and its bookkeeping."""
+    return float(settings.TRADEPOST_WEBHOOK_TIMEOUT_SECONDS) + LEASE_MARGIN_SECONDS
+
+
+def delivery_attempt(delivery_id: int | str) -> WebhookAttempt | None:
+    """Make the next attempt of a due delivery; None when it is not due or another worker has it."""
+    delivery = _claim(delivery_id)
+    if delivery is None:
+        return None
+    endpoint = delivery.endpoint
+    if not endpoint.enabled:
+        _finish(delivery, status=DeliveryStatus.CANCELED)
+        return None
+    now = clock.now()
+    outcome = _post(endpoint, delivery, now)
+    return _record(delivery, outcome, now)
+
+
+def _claim(delivery_id: int | str) -> WebhookDelivery | None:
+    now = clock.now()
+    with transaction.atomic():
+        delivery = (
+            WebhookDelivery.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("endpoint__seller", "event")
+            .filter(pk=delivery_id, status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
+            .filter(Q(leased_until__isnull=True) | Q(leased_until__lt=now))
+            .first()
+        )
+        if delivery is None:
+            return None
+        delivery.leased_until = now + timedelta(seconds=lease_seconds())
+        delivery.save(update_fields=["leased_until"])
+    return delivery
+
+
+def _secrets(endpoint: WebhookEndpoint, now: datetime) -> list[str]:
+    in_use = [endpoint.secret]
+    expires = endpoint.previous_secret_expires_at
+    if endpoint.previous_secret and expires is not None and expires > now:
+        in_use.append(endpoint.previous_secret)
+    return in_use
+
+
+def _post(endpoint: WebhookEndpoint, delivery: WebhookDelivery, now: datetime) -> Outcome:
+    body = event_body(delivery.event, endpoint)
+    headers = {
+        "content-type": "application/json",
+        "user-agent": USER_AGENT,
+        "tradepost-webhook-version": PAYLOAD_VERSION,
+        **signature_headers(
+            secrets_in_use=_secrets(endpoint, now),
+            message_id=f"evt_{delivery.event_id.hex}",
+            timestamp=now,
+            body=body,
+        ),
+    }
+    started = time.perf_counter()
+    try:
+        target = resolve_target(endpoint.url)
+        return _send(endpoint.url, target.address, target.host, headers, body, started)
+    except UnsafeTarget as refused:
+        return Outcome(None, _elapsed_ms(started), "", f"refused: {refused.detail}")
+    except httpx.HTTPError as error:
+        return Outcome(None, _elapsed_ms(started), "", _describe(error))
+
+
+def _send(
+    url: str, address: str, host: str, headers: dict[str, str], body: str, started: float
+) -> Outcome:
+    """POST to the checked address; the URL's host stays the Host header and the TLS name."""
+    pinned = httpx.URL(url).copy_with(host=address)
+    timeout = httpx.Timeout(float(settings.TRADEPOST_WEBHOOK_TIMEOUT_SECONDS))
+    with httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False) as client:
+        request = client.build_request(
+            "POST",
+            pinned,
+            content=body.encode(),
+            headers={**headers, "host": httpx.URL(url).netloc.decode()},
+            extensions={"sni_hostname": host},
+        )
+        response = client.send(request, stream=True)
+        try:
+            received = bytearray()
+            for chunk in response.iter_bytes():
+                received += chunk
+                if len(received) >= RESPONSE_LIMIT:
+                    break
+        finally:
+            response.close()
+    excerpt = bytes(received[:RESPONSE_LIMIT]).decode("utf-8", "replace")[:EXCERPT_LIMIT]
+    return Outcome(response.status_code, _elapsed_ms(started), excerpt, "")
+
+
+def _elapsed_ms(started: float) -> int:
+    return max(0, round((time.perf_counter() - started) * 1000))
+
+
+def _describe(error: httpx.HTTPError) -> str:
+    kind = {
+        httpx.TimeoutException: "timed out",
+        httpx.ConnectError: "could not connect",
+    }
+    for cls, text in kind.items():
+        if isinstance(error, cls):
+            return f"{text}: {error}"[:300]
+    return f"{type(error).__name__}: {error}"[:300]
+
+
+def _record(delivery: WebhookDelivery, outcome: Outcome, now: datetime) -> WebhookAttempt:
+    from tradepost.webhooks.tasks import deliver
+
+    with transaction.atomic():
+        attempt = WebhookAttempt.objects.create(
+            delivery=delivery,
+            attempted_at=now,
+            status_code=outcome.status_code,
+            latency_ms=outcome.latency_ms,
+            response_excerpt=outcome.excerpt,
+            error=outcome.error,
+        )
+        delivery.attempt_count += 1
+        delivery.last_status_code = outcome.status_code
+        delivery.last_error = outcome.error or (
+            "" if outcome.succeeded else f"answered {outcome.status_code}"
+        )
+        endpoint = WebhookEndpoint.objects.select_for_update().get(pk=delivery.endpoint_id)
+        if outcome.succeeded:
+            _finish(delivery, status=DeliveryStatus.SUCCEEDED, delivered_at=now)
+            if endpoint.failing_since is not None:
+                endpoint.failing_since = None
+                endpoint.save(update_fields=["failing_since", "updated_at"])
+            return attempt
+        _note_failure(endpoint, now)
+        if delivery.attempt_count > len(RETRY_DELAYS) or not endpoint.enabled:
+            status = DeliveryStatus.FAILED if endpoint.enabled else DeliveryStatus.CANCELED
+            _finish(delivery, status=status)
+            return attempt
+        delivery.next_attempt_at = now + _jittered(RETRY_DELAYS[delivery.attempt_count - 1])
+        delivery.leased_until = None
+        delivery.save(
+            update_fields=[
+                "attempt_count",
+                "last_status_code",
+                "last_error",
+                "next_attempt_at",
+                "leased_until",
+            ]
+        )
+        deliver.using(run_after=delivery.next_attempt_at).enqueue(str(delivery.pk))
+    return attempt
+
+
+def _finish(
+    delivery: WebhookDelivery, *, status: str, delivered_at: datetime | None = None
+) -> None:
+    delivery.status = status
+    delivery.leased_until = None
+    delivery.next_attempt_at = None
+    delivery.delivered_at = delivered_at
+    delivery.save(
+        update_fields=[
+            "status",
+            "attempt_count",
+            "last_status_code",
+            "last_error",
+            "leased_until",
+            "next_attempt_at",
+            "delivered_at",
+        ]
+    )
+
+
+def _jittered(delay: timedelta) -> timedelta:
+    return delay * (1 + random.uniform(-JITTER, JITTER))  # spreading, not secrecy
+
+
+def _note_failure(endpoint: WebhookEndpoint, now: datetime) -> None:
+    """Start the failing clock; five days of failures in a row disable the endpoint."""
+    if endpoint.failing_since is None:
+        endpoint.failing_since = now
+        endpoint.save(update_fields=["failing_since", "updated_at"])
+    elif endpoint.enabled and now - endpoint.failing_since >= DISABLE_AFTER:
+        from tradepost.webhooks.services import endpoint_disable_failing
+
+        endpoint_disable_failing(endpoint=endpoint, now=now)

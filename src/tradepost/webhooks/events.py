@@ -1,0 +1,16 @@
+"""The event types an endpoint may subscribe to (DESIGN.md's names, those published today)."""
+
+from __future__ import annotations
+
+EVENT_TYPES: tuple[str, ...] = (
+    "order.created",
+    "order.paid",
+    "order.payment_failed",
+    "order.processing",
+    "order.shipped",
+    "order.delivered",
+    "order.completed",
+    "order.canceled",
+    "order.refunded",
+    "refund.created",
+)

@@ -1,0 +1,174 @@
+"""Webhook delivery end to end: a domain change, the worker, a real receiver checking signatures."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from tests.builders import World, pay, place_order
+from tests.webhooks.receiver import Receiver
+from tradepost.core import clock
+from tradepost.core.worker import Worker
+from tradepost.webhooks import services
+from tradepost.webhooks.delivery import RETRY_DELAYS, delivery_attempt
+from tradepost.webhooks.models import DeliveryStatus, WebhookDelivery
+
+pytestmark = pytest.mark.django_db
+
+
+def run_worker() -> None:
+    worker = Worker(interval=0)
+    while worker.turn():
+        pass
+
+
+class TestDelivery:
+    def test_an_order_reaches_the_endpoint_signed_per_standard_webhooks(
+        self, world: World, receiver: Receiver
+    ) -> None:
+        # given
+        created = services.endpoint_create(actor=world.owner.actor, url=receiver.url)
+        receiver.secrets = [created.secret]
+        # when
+        bundle = place_order(world, {"MUG": 1})
+        run_worker()
+        # then
+        assert len(receiver.received) == 1
+        got = receiver.received[0]
+        assert got.verified_with == [created.secret]
+        assert got.json()["type"] == "order.created"
+        assert got.json()["data"]["order"]["number"] == bundle.order.number
+        assert got.headers["webhook-id"].startswith("evt_")
+
+    def test_failures_are_retried_with_backoff_then_succeed(
+        self, world: World, receiver: Receiver
+    ) -> None:
+        created = services.endpoint_create(actor=world.owner.actor, url=receiver.url)
+        receiver.secrets = [created.secret]
+        receiver.statuses.extend([500, 503])
+        place_order(world, {"MUG": 1})
+        run_worker()  # the first attempt: 500
+        delivery = WebhookDelivery.objects.get()
+        assert (delivery.status, delivery.attempt_count) == ("pending", 1)
+        first_wait = delivery.next_attempt_at - delivery.attempts.get().attempted_at
+        assert RETRY_DELAYS[0] * 0.9 <= first_wait <= RETRY_DELAYS[0] * 1.1
+        with clock.frozen_at(delivery.next_attempt_at + timedelta(seconds=1)):
+            delivery_attempt(delivery.pk)  # 503
+        delivery.refresh_from_db()
+        with clock.frozen_at(delivery.next_attempt_at + timedelta(seconds=1)):
+            delivery_attempt(delivery.pk)  # 200
+        delivery.refresh_from_db()
+        assert delivery.status == DeliveryStatus.SUCCEEDED
+        assert [a.status_code for a in delivery.attempts.order_by("id")] == [500, 503, 200]
+        ids = {r.headers["webhook-id"] for r in receiver.received}
+        assert len(ids) == 1  # the same message id on every attempt
+        assert receiver.received[0].verified_with == [created.secret]  # in real time
+        assert all(r.signed_by(created.secret) for r in receiver.received)
+
+    def test_a_seller_endpoint_hears_only_its_orders_as_it_sees_them(
+        self, world: World, receiver: Receiver
+    ) -> None:
+        created = services.endpoint_create(actor=world.members["bolt"].actor, url=receiver.url)
+        receiver.secrets = [created.secret]
+        place_order(world, {"MUG": 1})  # acme only
+        mixed = pay(world, place_order(world, {"MUG": 1, "TEE": 1}))
+        run_worker()
+        orders = [r.json()["data"]["order"] for r in receiver.received]
+        assert {o["number"] for o in orders} == {mixed.order.number}
+        for order in orders:
+            assert [so["seller"]["slug"] for so in order["seller_orders"]] == ["bolt"]
+            assert order["total_amount"] == 2000
+            assert order["buyer"]["email"] == "j***@buyers.test"
+            assert "captured_amount" not in order
+
+
+class TestFailures:
+    def test_five_days_of_failures_disable_the_endpoint_and_email_the_staff(
+        self, world: World, receiver: Receiver
+    ) -> None:
+        from tradepost.notifications.models import OutgoingEmail
+        from tradepost.webhooks.models import WebhookEndpoint
+
+        world.owner.user.email = "ops@market.test"
+        world.owner.user.save()
+        made = services.endpoint_create(actor=world.owner.actor, url=receiver.url)
+        receiver.statuses.extend([500] * 10)
+        start = clock.now()
+        with clock.frozen_at(start):
+            place_order(world, {"MUG": 1})
+            run_worker()
+        endpoint = WebhookEndpoint.objects.get(pk=made.endpoint.pk)
+        assert endpoint.failing_since == start
+        with clock.frozen_at(start + timedelta(days=5, minutes=1)):
+            place_order(world, {"MUG": 1})
+            run_worker()
+        endpoint.refresh_from_db()
+        assert not endpoint.enabled
+        assert endpoint.disabled_reason.startswith("failing since")
+        assert not WebhookDelivery.objects.filter(status=DeliveryStatus.PENDING).exists()
+        email = OutgoingEmail.objects.get(kind="staff")
+        assert email.to == ["ops@market.test"]
+        assert receiver.url in email.subject
+
+    def test_a_success_resets_the_failure_clock(self, world: World, receiver: Receiver) -> None:
+        from tradepost.webhooks.models import WebhookEndpoint
+
+        made = services.endpoint_create(actor=world.owner.actor, url=receiver.url)
+        receiver.statuses.append(502)
+        place_order(world, {"MUG": 1})
+        run_worker()
+        assert WebhookEndpoint.objects.get(pk=made.endpoint.pk).failing_since is not None
+        place_order(world, {"MUG": 1})
+        run_worker()
+        assert WebhookEndpoint.objects.get(pk=made.endpoint.pk).failing_since is None
+
+    def test_a_slow_endpoint_times_out_and_is_retried(
+        self, world: World, receiver: Receiver, settings: pytest.FixtureRequest
+    ) -> None:
+        settings.TRADEPOST_WEBHOOK_TIMEOUT_SECONDS = 0.3  # type: ignore[attr-defined]
+        receiver.delay_seconds = 1.0
+        services.endpoint_create(actor=world.owner.actor, url=receiver.url)
+        place_order(world, {"MUG": 1})
+        run_worker()
+        delivery = WebhookDelivery.objects.get()
+        attempt = delivery.attempts.get()
+        assert attempt.status_code is None
+        assert attempt.error.startswith("timed out")
+        assert delivery.status == DeliveryStatus.PENDING
+        assert delivery.next_attempt_at is not None
+
+    def test_only_the_start_of_a_huge_response_is_read_and_kept(
+        self, world: World, receiver: Receiver
+    ) -> None:
+        receiver.response_body = b"x" * (5 * 1024 * 1024)
+        services.endpoint_create(actor=world.owner.actor, url=receiver.url)
+        place_order(world, {"MUG": 1})
+        run_worker()
+        attempt = WebhookDelivery.objects.get().attempts.get()
+        assert attempt.status_code == 200
+        assert attempt.response_excerpt == "x" * 2000
+
+    def test_a_retry_after_the_last_gives_up(self, world: World, receiver: Receiver) -> None:
+        services.endpoint_create(actor=world.owner.actor, url=receiver.url)
+        receiver.statuses.extend([500] * (len(RETRY_DELAYS) + 1))
+        place_order(world, {"MUG": 1})
+        run_worker()
+        delivery = WebhookDelivery.objects.get()
+        while delivery.status == DeliveryStatus.PENDING:
+            with clock.frozen_at(delivery.next_attempt_at + timedelta(seconds=1)):
+                delivery_attempt(delivery.pk)
+            delivery.refresh_from_db()
+        assert delivery.status == DeliveryStatus.FAILED
+        assert delivery.attempt_count == len(RETRY_DELAYS) + 1
+        waits = [
+            later.attempted_at - earlier.attempted_at
+            for earlier, later in zip(
+                list(delivery.attempts.order_by("id")),
+                list(delivery.attempts.order_by("id"))[1:],
+                strict=False,
+            )
+        ]
+        total = sum(waits, timedelta())
+        # 67.6 h of planned waits, each stretched or shrunk by up to 10 %: about three days.
+        assert timedelta(days=2.5) < total < timedelta(days=3.1)
