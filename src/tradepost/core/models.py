@@ -75,6 +75,9 @@ class OutboxEvent(models.Model):
     seller_ids = models.JSONField(default=list, blank=True)
     data = models.JSONField()
     published_at = models.DateTimeField(null=True, blank=True)
+    # A subscriber failed on this event alone: how often, and when to try again (core.dispatch).
+    dispatch_failures = models.PositiveIntegerField(default=0)
+    dispatch_after = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [
