@@ -53,9 +53,10 @@ test-sqlite: dev
 bench: dev
 	$(BIN)/python -m bench.run
 
-## docs: regenerate docs/lifecycle.md from the lifecycle table
+## docs: regenerate docs/lifecycle.md and the tables of docs/disputes.md from the lifecycle tables
 docs: install
 	$(BIN)/tradepost lifecycle_docs
+	$(BIN)/tradepost disputes_docs
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

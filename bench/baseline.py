@@ -73,8 +73,9 @@ INSERT_EVENT = """
         now())
 """
 INSERT_OUTBOX = """
-    INSERT INTO core_outboxevent (id, type, created_at, order_number, seller_ids, data)
-    VALUES (%s, 'order.created', now(), %s, %s::jsonb, %s::jsonb)
+    INSERT INTO core_outboxevent (
+        id, type, created_at, order_number, seller_ids, data, dispatch_failures
+    ) VALUES (%s, 'order.created', now(), %s, %s::jsonb, %s::jsonb, 0)
 """
 INSERT_IDEMPOTENCY = """
     INSERT INTO core_idempotencyrecord (

@@ -57,6 +57,9 @@ def _number(value: float, digits: int = 1) -> str:
 
 
 def render(summary: dict[str, Any]) -> str:
+    # These phases' modules use the ORM, so they are imported once Django is set up.
+    from bench import dashboard, webhooks
+
     rule = "=" * 100
     return "\n".join(
         [
@@ -71,6 +74,10 @@ def render(summary: dict[str, Any]) -> str:
             *_lists(summary["lists"]),
             "",
             *_hot_sku(summary["hot_sku"], summary["deadlocks"]),
+            "",
+            *dashboard.render(summary["dashboard"]),
+            "",
+            *webhooks.render(summary["webhooks"]),
             "",
             "checks    "
             + ", ".join(

@@ -137,6 +137,7 @@ def main(argv: list[str] | None = None) -> int:
         _say(f"hot SKU: {sale.run.statuses()}, stock left {sale.stock_left}")
     summary["hot_sku"] = sale.figures()
     _in_process(workload, summary)
+    summary["webhooks"] = _webhooks(workload)
     summary["baseline"] = _baseline(workload, options.seconds)
     summary["deadlocks"] = database.deadlocks(url) - deadlocks_before
     summary["checks"] = {
@@ -148,6 +149,7 @@ def main(argv: list[str] | None = None) -> int:
         ),
         "hot SKU consistent": sale.consistent,
         "no deadlocks": summary["deadlocks"] == 0,
+        "webhooks all delivered": summary["webhooks"]["all_succeeded"],
     }
     print(report.render(summary))
     report.write(summary, RESULTS_DIR / "latest.json")
@@ -216,10 +218,44 @@ def _in_process(workload: Workload, summary: dict[str, Any]) -> None:
         summary["plans"][query.name] = inprocess.list_query_plans(
             key=workload.owner_key, params=query.params
         )
+    summary["dashboard"] = _dashboard(workload)
     slowest = max(summary["lists"], key=lambda name: summary["lists"][name]["server"]["p95_ms"])
     _say(f"the slowest list, {slowest}, runs this query on orders:")
     print(summary["plans"][slowest][0]["sql"])
     print(summary["plans"][slowest][0]["plan"])
+
+
+def _dashboard(workload: Workload) -> dict[str, Any]:
+    """The orders page as the owner and as one seller, server side, and the full CSV export."""
+    from bench import dashboard  # uses the ORM: Django is set up by now
+
+    seller = dashboard.seller_client(workload.marketplace.sellers[0].slug)
+    cases = [
+        ("owner, newest first", {}, None),
+        ("owner, ?status=pending", {"status": "pending"}, None),
+        ("owner, ?q=<surname part>", workload.list_queries[2].params, None),
+        ("owner, last 30 days, paid", {"period": "30d", "payment_status": "paid"}, None),
+        ("seller, newest first", {}, seller),
+    ]
+    figures: dict[str, Any] = {"pages": {}}
+    for name, params, client in cases:
+        figures["pages"][name] = dashboard.page_server_latency(
+            params=params, warmup=SERVER_WARMUP, count=SERVER_REQUESTS, client=client
+        )
+        _say(f"dashboard {name}: p95 {figures['pages'][name]['p95_ms']:.1f} ms")
+    figures["export"] = dashboard.export_throughput(params={})
+    return figures
+
+
+def _webhooks(workload: Workload) -> dict[str, Any]:
+    from bench import webhooks  # uses the ORM: Django is set up by now
+
+    figures = webhooks.measure(workload.url)
+    _say(
+        f"webhooks: {figures['backlog']['deliveries_per_second']:.0f} deliveries/s, "
+        f"p99 {figures['trickle']['p99_ms']:.0f} ms commit to delivery"
+    )
+    return figures
 
 
 def _baseline(workload: Workload, seconds: float) -> dict[str, Any]:

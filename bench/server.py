@@ -44,6 +44,7 @@ def running_server(*, database_url: str, workers: int, log_path: Path) -> Iterat
         **os.environ,
         "DATABASE_URL": database_url,
         "TRADEPOST_ENV": "production",
+        "TRADEPOST_PUBLIC_URL": base_url,
         "TRADEPOST_SECRET_KEY": secrets.token_urlsafe(50),
         "TRADEPOST_ALLOWED_HOSTS": "127.0.0.1",
         "TRADEPOST_SSL_REDIRECT": "false",

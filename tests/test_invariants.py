@@ -1,10 +1,11 @@
 """The lifecycle and the money hold together under any sequence of actions, allowed or not.
 
-A hypothesis state machine places orders and drives payments, fulfilment, cancellations and
-refunds through the services, as random people: the owner, a member of either seller, either
-buyer. It keeps its own model of what each action should do, from the lifecycle tables and
-DESIGN.md, so it knows which attempts must be refused and with which error; a refused attempt must
-change nothing. After every step it checks the invariants DESIGN.md promises (rules 3 and 5).
+A hypothesis state machine places orders and drives payments, fulfilment, cancellations (whole
+and by line) and refunds (in full, by amount and by line) through the services, as random
+people: the owner, a member of either seller, either buyer. It keeps its own model of what each
+action should do, from the lifecycle tables and DESIGN.md, so it knows which attempts must be
+refused and with which error; a refused attempt must change nothing. After every step it checks
+the invariants DESIGN.md promises (rules 3 and 5).
 """
 
 from __future__ import annotations
@@ -43,7 +44,15 @@ from tradepost.core.errors import (
 )
 from tradepost.core.money import commission_for
 from tradepost.orders import services
-from tradepost.orders.models import Order, OrderEvent, OrderLine, SellerOrder, Shipment
+from tradepost.orders.cancellations import seller_order_lines_cancel
+from tradepost.orders.models import (
+    LineCancellation,
+    Order,
+    OrderEvent,
+    OrderLine,
+    SellerOrder,
+    Shipment,
+)
 from tradepost.orders.status import (
     FULFILMENT,
     PAYMENT,
@@ -52,7 +61,9 @@ from tradepost.orders.status import (
     PaymentStatus,
     derive_order_status,
 )
-from tradepost.payments.models import PaymentAttempt, Refund
+from tradepost.payments.models import PaymentAttempt, Refund, RefundLine
+from tradepost.payments.refund_lines import LineQuantity
+from tradepost.payments.refunds import refund_create
 from tradepost.payments.services import PaymentReport, payment_record, payment_retry
 
 F, P = FulfilmentStatus, PaymentStatus
@@ -61,7 +72,17 @@ SKUS = ("MUG", "BOWL", "RARE", "TEE", "CAP")
 LIFECYCLES = {lifecycle.field: lifecycle for lifecycle in (FULFILMENT, PAYMENT)}
 INITIAL_STATUS = {FULFILMENT.field: F.AWAITING_PAYMENT, PAYMENT.field: P.PENDING}
 # Every table a refused action could write to; none of them may change.
-DOMAIN_MODELS = (Order, SellerOrder, OrderLine, Shipment, OrderEvent, PaymentAttempt, Refund)
+DOMAIN_MODELS = (
+    Order,
+    SellerOrder,
+    OrderLine,
+    Shipment,
+    OrderEvent,
+    PaymentAttempt,
+    Refund,
+    RefundLine,
+    LineCancellation,
+)
 # What the timeline must show: (seller order reference or "", status field, from, to).
 TimelineEntry = tuple[str, str, str, str]
 
@@ -92,7 +113,15 @@ ACTIONS = {
     "refund": Action(FULFILMENT, F.REFUNDED),
     "cancel": Action(FULFILMENT, F.CANCELED, forward=False),
     "cancel_without_reason": Action(FULFILMENT, F.CANCELED, forward=False),
+    # Partial refunds change no fulfilment status, unless they complete the refund.
+    "refund_part": Action(FULFILMENT, F.REFUNDED),
+    "refund_one_line": Action(FULFILMENT, F.REFUNDED),
+    "cancel_line_out_of_stock": Action(FULFILMENT, F.CANCELED, forward=False),
+    "cancel_line_other": Action(FULFILMENT, F.CANCELED, forward=False),
 }
+REFUNDS = frozenset({"refund_part", "refund_one_line"})
+LINE_CANCELS = frozenset({"cancel_line_out_of_stock", "cancel_line_other"})
+REFUNDABLE = frozenset({F.SHIPPED, F.DELIVERED, F.COMPLETED})
 
 
 def domain_rows() -> dict[str, list[tuple[Any, ...]]]:
@@ -113,12 +142,32 @@ class ExpectedSellerOrder:
     total: int
     ordered: dict[str, int]
     to_ship: dict[str, int]
+    prices: dict[str, int] = field(default_factory=dict)
+    shipping: int = 0
+    tax: int = 0
     status: str = F.AWAITING_PAYMENT
     refunded: int = 0
+    canceled: Counter[str] = field(default_factory=Counter)
+    refunded_units: Counter[str] = field(default_factory=Counter)
 
     @property
     def has_shipped_a_parcel(self) -> bool:
-        return self.to_ship != self.ordered
+        return any(
+            self.ordered[sku] - self.to_ship[sku] - self.canceled[sku] for sku in self.ordered
+        )
+
+    def line_amount(self, sku: str) -> int:
+        """One unit of ``sku`` by docs/refunds.md's rule, written out again: its cumulative share
+        of items, shipping and tax, capped at what is left."""
+        basis = sum(self.prices[s] * self.ordered[s] for s in self.ordered)
+        before = sum(self.prices[s] * self.refunded_units[s] for s in self.ordered)
+        after = before + self.prices[sku]
+
+        def share(part: int) -> int:
+            return part * after // basis - part * before // basis
+
+        amount = share(basis) + share(self.shipping) + share(self.tax)
+        return min(amount, self.total - self.refunded)
 
 
 @dataclass
@@ -152,9 +201,10 @@ class ExpectedOrder:
         self.transitions[(reference, PAYMENT.field, self.payment_status, target)] += 1
         self.payment_status = target
 
-    def refund(self, part: ExpectedSellerOrder) -> None:
-        """Give back what is left of a seller order; the payment status follows the order's sum."""
-        amount = part.total - part.refunded
+    def refund(self, part: ExpectedSellerOrder, amount: int | None = None) -> None:
+        """Give back ``amount`` (default: what is left) of a seller order; the payment status
+        follows the order's sum."""
+        amount = part.total - part.refunded if amount is None else amount
         part.refunded += amount
         self.refunded += amount
         target = P.REFUNDED if self.refunded == self.captured else P.PARTIALLY_REFUNDED
@@ -205,6 +255,8 @@ class OrderLifecycleMachine(RuleBasedStateMachine):
         self, name: str, order: ExpectedOrder, part: ExpectedSellerOrder, person: str
     ) -> type[DomainError] | None:
         """The error the action must raise, in the order the checks come; None if allowed."""
+        if name in REFUNDS | LINE_CANCELS:
+            return self.after_sale_refusal(name, order, part, person)
         action = ACTIONS[name]
         is_payment = action.lifecycle is PAYMENT
         if not self.sees(person, order, None if is_payment else part):
@@ -224,6 +276,22 @@ class OrderLifecycleMachine(RuleBasedStateMachine):
             if part.has_shipped_a_parcel:
                 return Conflict
         return None
+
+    def after_sale_refusal(
+        self, name: str, order: ExpectedOrder, part: ExpectedSellerOrder, person: str
+    ) -> type[DomainError] | None:
+        """Refunds are the owner's, once shipped; lines are canceled by the seller or the owner,
+        once paid and before they ship."""
+        if not self.sees(person, order, part):
+            return NotFound
+        role = self.actor(person).role
+        if name in REFUNDS:
+            if role is not Role.OWNER:
+                return PermissionDenied
+            return None if part.status in REFUNDABLE else Conflict
+        if role not in (Role.SELLER, Role.OWNER):
+            return PermissionDenied
+        return None if part.status in (F.PENDING, F.PROCESSING) else Conflict
 
     def allowed_moves(self, *, forward: bool) -> list[tuple[str, int, str, str]]:
         """Every (order, seller order index, action, person) the model expects to go through."""
@@ -333,6 +401,68 @@ class OrderLifecycleMachine(RuleBasedStateMachine):
     ) -> None:
         self._cancel(order, part, actor, reason="")
 
+    def refund_part(self, order: ExpectedOrder, part: ExpectedSellerOrder, actor: Actor) -> None:
+        """A third of what is left, by amount; the last unit of money moves it to refunded."""
+        amount = max(1, (part.total - part.refunded) // 3)
+        refund_create(
+            actor=actor, reference=part.reference, reason="other", amount=amount, note="Goodwill"
+        )
+        order.refund(part, amount)
+        if part.refunded == part.total:
+            order.move(part, F.REFUNDED)
+
+    def refund_one_line(
+        self, order: ExpectedOrder, part: ExpectedSellerOrder, actor: Actor
+    ) -> None:
+        """One unit of the first line with units left to refund, put back on sale."""
+        left = [sku for sku in part.ordered if part.ordered[sku] > part.refunded_units[sku]]
+        sku = min(left, default=min(part.ordered))  # a refused attempt may find none left
+        amount = part.line_amount(sku)
+        refund_create(
+            actor=actor,
+            reference=part.reference,
+            reason="damaged",
+            lines=[LineQuantity(sku, 1)],
+            restock=True,
+        )
+        part.refunded_units[sku] += 1
+        order.refund(part, amount)
+        if part.refunded == part.total:
+            order.move(part, F.REFUNDED)
+
+    def cancel_line_out_of_stock(
+        self, order: ExpectedOrder, part: ExpectedSellerOrder, actor: Actor
+    ) -> None:
+        self._cancel_line(order, part, actor, reason="out_of_stock")
+
+    def cancel_line_other(
+        self, order: ExpectedOrder, part: ExpectedSellerOrder, actor: Actor
+    ) -> None:
+        self._cancel_line(order, part, actor, reason="other")
+
+    def _cancel_line(
+        self, order: ExpectedOrder, part: ExpectedSellerOrder, actor: Actor, *, reason: str
+    ) -> None:
+        """One unit not yet shipped: refunded (the order is paid), and then the seller order is
+        canceled when nothing is left, or shipped when all that is left has shipped."""
+        sku = min((sku for sku, left in part.to_ship.items() if left), default=min(part.ordered))
+        amount = part.line_amount(sku)
+        seller_order_lines_cancel(
+            actor=actor,
+            reference=part.reference,
+            lines=[LineQuantity(sku, 1)],
+            reason=reason,
+            note="Found broken in the warehouse." if reason == "other" else "",
+        )
+        part.to_ship[sku] -= 1
+        part.canceled[sku] += 1
+        part.refunded_units[sku] += 1
+        order.refund(part, amount)
+        if part.canceled == Counter(part.ordered):
+            order.move(part, F.CANCELED)
+        elif not any(part.to_ship.values()):
+            order.move(part, F.SHIPPED)
+
     def _cancel(
         self, order: ExpectedOrder, part: ExpectedSellerOrder, actor: Actor, *, reason: str
     ) -> None:
@@ -374,6 +504,9 @@ class OrderLifecycleMachine(RuleBasedStateMachine):
                 total=part.seller_order.total_amount,
                 ordered={line.sku: line.quantity for line in part.lines},
                 to_ship={line.sku: line.quantity for line in part.lines},
+                prices={line.sku: line.unit_price_amount for line in part.lines},
+                shipping=part.seller_order.shipping_amount,
+                tax=part.seller_order.tax_amount,
             )
             for part in bundle.seller_orders
         ]
@@ -472,24 +605,31 @@ class OrderLifecycleMachine(RuleBasedStateMachine):
 
     @invariant()
     def stock_is_never_negative_and_always_accounted_for(self) -> None:
-        """Checkout takes stock; canceling gives back what was not shipped; refunds do not."""
+        """Checkout takes stock; canceling gives back what was still to ship; a restocking refund
+        or a line canceled for another reason than stock gives back its units; units canceled
+        as out of stock stay gone (the seller never had them)."""
         held: Counter[int] = Counter()
         for line in OrderLine.objects.select_related("seller_order"):
-            canceled = line.seller_order.status == F.CANCELED
-            held[line.listing_id] += line.quantity_shipped if canceled else line.quantity
+            released = line.quantity_to_ship if line.seller_order.status == F.CANCELED else 0
+            held[line.listing_id] += line.quantity - line.quantity_restocked - released
         for listing_id, stock in Listing.objects.values_list("pk", "stock_quantity"):
             assert stock >= 0, listing_id
             assert stock + held[listing_id] == self.initial_stock[listing_id], listing_id
 
     @invariant()
     def money_adds_up(self) -> None:
-        for order in Order.objects.prefetch_related("seller_orders__lines"):
+        for order in Order.objects.prefetch_related(
+            "seller_orders__lines__refund_lines", "seller_orders__refunds"
+        ):
             parts = list(order.seller_orders.all())
             assert order.total_amount == sum(so.total_amount for so in parts)
             assert order.total_amount == (
-                order.subtotal_amount + order.shipping_amount + order.tax_amount
+                order.subtotal_amount
+                + order.shipping_amount
+                + order.tax_amount
+                - order.discount_amount
             )
-            for name in ("subtotal_amount", "shipping_amount", "tax_amount"):
+            for name in ("subtotal_amount", "shipping_amount", "tax_amount", "discount_amount"):
                 assert getattr(order, name) == sum(getattr(so, name) for so in parts), name
             assert 0 <= order.refunded_amount <= order.captured_amount <= order.total_amount
             assert order.refunded_amount == sum(so.refunded_amount for so in parts)
@@ -498,9 +638,15 @@ class OrderLifecycleMachine(RuleBasedStateMachine):
                 lines_total = sum(line.line_total_amount for line in seller_order.lines.all())
                 assert seller_order.subtotal_amount == lines_total
                 assert seller_order.total_amount == (
-                    lines_total + seller_order.shipping_amount + seller_order.tax_amount
+                    lines_total
+                    + seller_order.shipping_amount
+                    + seller_order.tax_amount
+                    - seller_order.discount_amount
                 )
                 assert 0 <= seller_order.refunded_amount <= seller_order.total_amount
+                refunds = seller_order.refunds.all()
+                assert seller_order.refunded_amount == sum(refund.amount for refund in refunds)
+                assert_lines_add_up(seller_order)
                 assert_commission_is_right(seller_order)
             if order.captured_amount:
                 live = [so for so in parts if so.status not in (F.CANCELED, F.REFUNDED)]
@@ -523,6 +669,21 @@ def assert_payment_status_matches_amounts(order: Order) -> None:
     assert consistent[P(order.payment_status)], (order.number, order.payment_status)
 
 
+def assert_lines_add_up(seller_order: SellerOrder) -> None:
+    """A unit ships, or is canceled, at most once; it is refunded at most once, and a canceled
+    unit of a paid order always is; only refunded units go back on sale. A seller order with
+    every unit canceled is canceled."""
+    lines = list(seller_order.lines.all())
+    for line in lines:
+        assert line.quantity_shipped + line.quantity_canceled <= line.quantity, line
+        assert line.quantity_canceled <= line.quantity_refunded <= line.quantity, line
+        assert line.quantity_restocked <= line.quantity_refunded, line
+        by_refunds = sum(item.quantity for item in line.refund_lines.all())
+        assert by_refunds == line.quantity_refunded, line
+    if all(line.quantity_canceled == line.quantity for line in lines):
+        assert seller_order.status == F.CANCELED, seller_order.reference
+
+
 def assert_commission_is_right(seller_order: SellerOrder) -> None:
     """Fixed at payment on what the seller sells and ships; reversed pro rata with refunds."""
     if seller_order.commission_amount is None:
@@ -530,7 +691,7 @@ def assert_commission_is_right(seller_order: SellerOrder) -> None:
         return
     commission = seller_order.commission_amount
     assert commission == commission_for(
-        seller_order.subtotal_amount + seller_order.shipping_amount,
+        seller_order.subtotal_amount - seller_order.discount_amount + seller_order.shipping_amount,
         seller_order.commission_rate_bps or 0,
     )
     reversed_amount = seller_order.commission_reversed_amount

@@ -17,7 +17,16 @@ from typing import Any
 import pytest
 from django.apps import apps
 
-from tests.builders import ADDRESS, ApiClient, Party, World, build_world, pay, place_order
+from tests.builders import (
+    ADDRESS,
+    ApiClient,
+    ApiResponse,
+    Party,
+    World,
+    build_world,
+    pay,
+    place_order,
+)
 from tradepost.accounts.selectors import api_key_lookup
 from tradepost.api import api as tradepost_api
 from tradepost.catalog import services as catalog
@@ -743,3 +752,599 @@ class TestNotificationScope:
         bolt = api.get("/notifications", tenants.world.members["bolt"].key).json()
         assert bolt["unread_count"] == len(bolt["items"]) > 0
         assert api.post("/notifications/read-all", tenants.john.key).status == 403
+
+
+REVIEW_OBJECT_ENDPOINTS = (
+    ("POST", "/seller-orders/{reference}/review", {"rating": 5}, "completed"),
+    ("GET", "/seller-orders/{reference}/review", None, "reviewed"),
+    ("POST", "/seller-orders/{reference}/review/reply", {"reply": "Thank you!"}, "reviewed"),
+)
+COVERED.update(f"{method} {path}" for method, path, _, _ in REVIEW_OBJECT_ENDPOINTS)
+
+
+@dataclass
+class JaneReviews:
+    """Jane's bolt sales: one completed and not yet reviewed, one reviewed, one whose review the
+    owner hid; and john's review of his acme mug."""
+
+    sales: dict[str, Any]
+    visible_id: str
+    hidden_id: str
+    johns_id: str
+
+
+class TestReviewScope:
+    """A review belongs to its seller order's scope; the visible ones are read by everyone who may
+    see the seller, and only the owner hides."""
+
+    @pytest.fixture
+    def reviews(self, tenants: Tenancy) -> JaneReviews:
+        from tests.reviews.flows import completed_sale, reviewed_sale
+        from tradepost.reviews.services import review_hide
+
+        world = tenants.world
+        completed = completed_sale(world, "TEE", buyer="jane")
+        reviewed, visible = reviewed_sale(world, "TEE", buyer="jane", rating=2)
+        _, hidden = reviewed_sale(world, "CAP", buyer="jane", rating=1)
+        review_hide(actor=world.owner.actor, review_id=hidden.public_id, reason="Abusive")
+        _, johns = reviewed_sale(world, "MUG", buyer="john", rating=5)
+        return JaneReviews(
+            sales={"completed": completed, "reviewed": reviewed},
+            visible_id=str(visible.public_id),
+            hidden_id=str(hidden.public_id),
+            johns_id=str(johns.public_id),
+        )
+
+    @pytest.mark.parametrize(("method", "path", "body", "state"), REVIEW_OBJECT_ENDPOINTS)
+    @pytest.mark.parametrize("role", ["seller", "buyer"])
+    def test_another_tenants_seller_order_review_is_not_found(
+        self,
+        api: ApiClient,
+        tenants: Tenancy,
+        reviews: JaneReviews,
+        role: str,
+        method: str,
+        path: str,
+        body: dict[str, Any] | None,
+        state: str,
+    ):
+        url = path.format(reference=reviews.sales[state].reference)
+        before = database_state()
+        response = api.call(method, url, tenants.caller(role).key, body)
+        assert response.status == 404, response
+        assert response.json()["code"] == "not_found"
+        assert database_state() == before
+
+    @pytest.mark.parametrize(("method", "path", "body", "state"), REVIEW_OBJECT_ENDPOINTS)
+    def test_the_owner_reaches_the_same_reviews(
+        self,
+        api: ApiClient,
+        tenants: Tenancy,
+        reviews: JaneReviews,
+        method: str,
+        path: str,
+        body: dict[str, Any] | None,
+        state: str,
+    ):
+        # the owner sees them; writing a review or a reply is the buyer's and the seller's (403)
+        url = path.format(reference=reviews.sales[state].reference)
+        response = api.call(method, url, tenants.world.owner.key, body)
+        assert response.status == (200 if method == "GET" else 403), response
+
+    @covers("POST /reviews/{review_id}/hide")
+    def test_only_the_owner_hides_and_others_reviews_do_not_exist_for_sellers(
+        self, api: ApiClient, tenants: Tenancy, reviews: JaneReviews
+    ):
+        body = {"reason": "Off topic"}
+
+        def hide(party: Party, review_id: str) -> int:
+            return api.post(f"/reviews/{review_id}/hide", party.key, body).status
+
+        before = database_state()
+        # bolt's reviews are not acme's to see; a hidden review is not john's
+        assert hide(tenants.acme, reviews.visible_id) == 404
+        assert hide(tenants.john, reviews.hidden_id) == 404
+        # a visible review is public: john sees it, but hiding is the owner's step
+        assert hide(tenants.john, reviews.visible_id) == 403
+        assert hide(tenants.acme, reviews.johns_id) == 403
+        assert database_state() == before
+        assert hide(tenants.world.owner, reviews.visible_id) == 200
+
+    @covers("GET /reviews")
+    def test_lists_show_visible_reviews_of_the_sellers_you_may_see(
+        self, api: ApiClient, tenants: Tenancy, reviews: JaneReviews
+    ):
+        def listed(party: Party, **params: Any) -> set[str]:
+            page = api.get("/reviews", party.key, **params)
+            assert page.status == 200, page
+            return {item["id"] for item in page.json()["items"]}
+
+        assert listed(tenants.acme) == {reviews.johns_id}
+        assert listed(tenants.john) == {reviews.visible_id, reviews.johns_id}
+        assert listed(tenants.world.owner) == {reviews.visible_id, reviews.johns_id}
+        assert api.get("/reviews", tenants.acme.key, seller="bolt").status == 404
+        assert api.get("/reviews", tenants.john.key, seller="shut").status == 404
+        jane_seen_by_john = api.get("/reviews", tenants.john.key, seller="bolt").json()["items"]
+        assert [item["seller_order"] for item in jane_seen_by_john] == [None]
+
+
+MESSAGING_OBJECT_ENDPOINTS = (
+    ("GET", "/seller-orders/{reference}/messages", None),
+    ("POST", "/seller-orders/{reference}/messages", {"body": "Let me in"}),
+    ("POST", "/seller-orders/{reference}/messages/read", None),
+    ("GET", "/attachments/{attachment_id}", None),
+    ("GET", "/reply-templates/{template_id}", None),
+    ("PATCH", "/reply-templates/{template_id}", {"name": "Taken over"}),
+    ("DELETE", "/reply-templates/{template_id}", None),
+    ("POST", "/reply-templates/{template_id}/render", {"seller_order": "<bolt's reference>"}),
+)
+COVERED.update(f"{method} {path}" for method, path, _ in MESSAGING_OBJECT_ENDPOINTS)
+
+
+@dataclass
+class BoltConversation:
+    """Jane and bolt talking about jane's pending bolt order, with a photo; bolt's own template."""
+
+    reference: str
+    attachment_id: str
+    template_id: str
+
+
+class TestMessagingScope:
+    """A thread, its files and a seller's reply templates belong to their seller order's and
+    seller's scope: for everyone else they do not exist."""
+
+    @pytest.fixture
+    def conversation(self, tenants: Tenancy, settings: Any, tmp_path: Any) -> BoltConversation:
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from tests.messaging.files import png
+        from tradepost.attachments.services import attachments_upload
+        from tradepost.messaging import services as messaging
+
+        settings.MEDIA_ROOT = tmp_path / "media"
+        world = tenants.world
+        reference = tenants.reference(tenants.jane_orders["pending"], "bolt")
+        jane = world.buyers["jane"].actor
+        (photo,) = attachments_upload(
+            actor=jane, uploads=[SimpleUploadedFile("parcel.png", png(), "image/png")]
+        )
+        messaging.message_post(
+            actor=jane,
+            reference=reference,
+            body="Is it on its way?",
+            attachment_ids=[photo.public_id],
+        )
+        template = messaging.reply_template_create(
+            actor=world.members["bolt"].actor, name="Bolt's", body="Hi {customer_name}"
+        )
+        return BoltConversation(reference, str(photo.public_id), template.id)
+
+    def _url(self, path: str, conversation: BoltConversation) -> str:
+        return path.format(
+            reference=conversation.reference,
+            attachment_id=conversation.attachment_id,
+            template_id=conversation.template_id,
+        )
+
+    def _call(self, api: ApiClient, method: str, url: str, key: str, body: Any) -> ApiResponse:
+        """As ``api.call``, reading a download's streamed body too."""
+        if not url.startswith("/attachments/"):
+            return api.call(method, url, key, body)
+        response = api.client.get(API_PREFIX + url, headers={"Authorization": f"Bearer {key}"})
+        content = b"".join(response.streaming_content) if response.streaming else response.content
+        return ApiResponse(response.status_code, content, dict(response.headers))
+
+    def _body(self, body: dict[str, Any] | None, conversation: BoltConversation) -> Any:
+        if body and body.get("seller_order"):
+            return {"seller_order": conversation.reference}
+        return body
+
+    @pytest.mark.parametrize(("method", "path", "body"), MESSAGING_OBJECT_ENDPOINTS)
+    @pytest.mark.parametrize("role", ["seller", "buyer"])
+    def test_another_tenants_thread_files_and_templates_are_not_found(
+        self,
+        api: ApiClient,
+        tenants: Tenancy,
+        conversation: BoltConversation,
+        role: str,
+        method: str,
+        path: str,
+        body: dict[str, Any] | None,
+    ):
+        before = database_state()
+        response = self._call(
+            api,
+            method,
+            self._url(path, conversation),
+            tenants.caller(role).key,
+            self._body(body, conversation),
+        )
+        assert response.status == 404, response
+        assert response.json()["code"] == "not_found"
+        assert database_state() == before
+
+    @pytest.mark.parametrize(("method", "path", "body"), MESSAGING_OBJECT_ENDPOINTS)
+    def test_the_owner_reaches_them(
+        self,
+        api: ApiClient,
+        tenants: Tenancy,
+        conversation: BoltConversation,
+        method: str,
+        path: str,
+        body: dict[str, Any] | None,
+    ):
+        response = self._call(
+            api,
+            method,
+            self._url(path, conversation),
+            tenants.world.owner.key,
+            self._body(body, conversation),
+        )
+        assert response.status in (200, 201, 204), response
+
+    @covers("GET /messages/threads", "GET /messages/unread")
+    def test_inboxes_and_unread_counts_keep_to_your_own(
+        self, api: ApiClient, tenants: Tenancy, conversation: BoltConversation
+    ):
+        def threads(party: Party) -> set[str]:
+            return {
+                t["seller_order"] for t in api.get("/messages/threads", party.key).json()["items"]
+            }
+
+        def unread(party: Party) -> dict[str, Any]:
+            return api.get("/messages/unread", party.key).json()
+
+        assert threads(tenants.acme) == threads(tenants.john) == set()
+        assert (
+            unread(tenants.acme)
+            == unread(tenants.john)
+            == {
+                "total": 0,
+                "threads": [],
+                "next_cursor": None,
+            }
+        )
+        bolt = tenants.world.members["bolt"]
+        assert threads(bolt) == threads(tenants.world.owner) == {conversation.reference}
+        assert unread(bolt)["total"] == 1
+
+    @covers("GET /reply-templates", "POST /reply-templates")
+    def test_template_lists_and_writes_keep_to_your_own(
+        self, api: ApiClient, tenants: Tenancy, conversation: BoltConversation
+    ):
+        ids = {t["id"] for t in api.get("/reply-templates", tenants.acme.key).json()}
+        assert ids == {"shipped", "delivered"}
+        # a seller names no other seller: the template is its own, whatever it sends
+        made = api.post(
+            "/reply-templates", tenants.acme.key, {"name": "Mine", "body": "Hi", "seller": "bolt"}
+        )
+        assert made.status == 201
+        assert made.json()["seller"] == "acme"
+        assert api.get("/reply-templates", tenants.john.key).status == 404
+        before = database_state()
+        assert (
+            api.post("/reply-templates", tenants.john.key, {"name": "x", "body": "y"}).status == 403
+        )
+        assert database_state() == before
+
+    @covers("POST /attachments")
+    def test_an_upload_is_the_uploaders_own(
+        self, api: ApiClient, tenants: Tenancy, settings: Any, tmp_path: Any
+    ):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from tests.messaging.files import pdf
+
+        settings.MEDIA_ROOT = tmp_path / "media"
+        response = api.client.post(
+            f"{API_PREFIX}/attachments",
+            data={"files": [SimpleUploadedFile("proof.pdf", pdf())]},
+            headers={"Authorization": f"Bearer {tenants.john.key}"},
+        )
+        assert response.status_code == 201
+        attachment_id = response.json()[0]["id"]
+        for party in (tenants.acme, tenants.world.buyers["jane"], tenants.world.owner):
+            url = f"/attachments/{attachment_id}"
+            assert self._call(api, "GET", url, party.key, None).status == 404
+        own = self._call(api, "GET", f"/attachments/{attachment_id}", tenants.john.key, None)
+        assert own.status == 200
+
+
+DISPUTE_OBJECT_ENDPOINTS = (
+    ("GET", "/disputes/{case_id}", None),
+    ("POST", "/disputes/{case_id}/respond", {"message": "Scope check", "to": "seller"}),
+    ("POST", "/disputes/{case_id}/messages", {"message": "Scope check"}),
+    ("POST", "/disputes/{case_id}/escalate", {"message": "Scope check"}),
+    ("POST", "/disputes/{case_id}/resolve", {"outcome": "no_action"}),
+    ("POST", "/disputes/{case_id}/reopen", {"message": "Scope check"}),
+    ("POST", "/disputes/{case_id}/close", None),
+    ("GET", "/chargebacks/{chargeback_id}", None),
+    ("POST", "/chargebacks/{chargeback_id}/evidence-pack", None),
+    ("POST", "/chargebacks/{chargeback_id}/submit-evidence", None),
+    ("POST", "/chargebacks/{chargeback_id}/outcome", {"outcome": "lost"}),
+    ("GET", "/evidence-packs/{pack_id}/pdf", None),
+    ("GET", "/evidence-packs/{pack_id}/zip", None),
+)
+COVERED.update(f"{method} {path}" for method, path, _ in DISPUTE_OBJECT_ENDPOINTS)
+
+
+@dataclass
+class JaneDisputes:
+    """Jane's case on her shipped bolt order, a chargeback on her pending one, and its pack."""
+
+    case_id: str
+    chargeback_id: str
+    pack_id: str
+    chargeback_case_id: str
+
+
+class TestDisputeScope:
+    """Cases belong to their seller order's scope; chargebacks to the owner and the charged
+    seller; evidence packs to the owner alone."""
+
+    @pytest.fixture
+    def disputes(self, tenants: Tenancy, settings: Any, tmp_path: Any) -> JaneDisputes:
+        from datetime import UTC, datetime
+
+        from tradepost.disputes.chargebacks import ChargebackNotice, chargeback_record
+        from tradepost.disputes.evidence import evidence_pack_build
+        from tradepost.disputes.services import case_open
+
+        settings.MEDIA_ROOT = tmp_path / "media"
+        world = tenants.world
+        case = case_open(
+            actor=world.buyers["jane"].actor,
+            reference=tenants.reference(tenants.jane_orders["shipped"], "bolt"),
+            kind="not_received",
+            description="Never came.",
+        )
+        chargeback = chargeback_record(
+            actor=world.owner.actor,
+            number=tenants.jane_orders["pending"].order.number,
+            notice=ChargebackNotice(
+                amount=500, reason="fraudulent", respond_by=datetime(2030, 1, 1, tzinfo=UTC)
+            ),
+        )
+        pack = evidence_pack_build(actor=world.owner.actor, chargeback_id=chargeback.public_id)
+        return JaneDisputes(
+            str(case.public_id),
+            str(chargeback.public_id),
+            str(pack.public_id),
+            str(chargeback.case.public_id),
+        )
+
+    @pytest.mark.parametrize(("method", "path", "body"), DISPUTE_OBJECT_ENDPOINTS)
+    @pytest.mark.parametrize("role", ["seller", "buyer"])
+    def test_another_tenants_case_chargeback_and_pack_are_not_found(
+        self,
+        api: ApiClient,
+        tenants: Tenancy,
+        disputes: JaneDisputes,
+        role: str,
+        method: str,
+        path: str,
+        body: dict[str, Any] | None,
+    ):
+        url = path.format(
+            case_id=disputes.case_id,
+            chargeback_id=disputes.chargeback_id,
+            pack_id=disputes.pack_id,
+        )
+        before = database_state()
+        response = api.call(method, url, tenants.caller(role).key, body)
+        assert response.status == 404, f"{method} {path} as {role}: {response}"
+        assert database_state() == before
+
+    def test_the_charged_seller_reads_its_chargeback_but_not_the_pack(
+        self, api: ApiClient, tenants: Tenancy, disputes: JaneDisputes
+    ):
+        bolt = tenants.world.members["bolt"].key
+        chargeback = api.get(f"/chargebacks/{disputes.chargeback_id}", bolt)
+        assert chargeback.status == 200, chargeback
+        assert chargeback.json()["evidence_packs"] == []
+        assert api.get(f"/evidence-packs/{disputes.pack_id}/pdf", bolt).status == 404
+        jane = tenants.world.buyers["jane"].key
+        assert (
+            api.get(f"/disputes/{disputes.chargeback_case_id}", jane).json()["chargeback"] is None
+        )
+        assert api.get(f"/chargebacks/{disputes.chargeback_id}", jane).status == 404
+
+    @covers("GET /disputes", "GET /chargebacks")
+    def test_lists_show_only_your_own(
+        self, api: ApiClient, tenants: Tenancy, disputes: JaneDisputes
+    ):
+        def case_ids(party: Party) -> set[str]:
+            return {case["id"] for case in api.get("/disputes", party.key).json()["items"]}
+
+        def chargeback_ids(party: Party) -> set[str]:
+            return {c["id"] for c in api.get("/chargebacks", party.key).json()["items"]}
+
+        both = {disputes.case_id, disputes.chargeback_case_id}
+        assert case_ids(tenants.acme) == case_ids(tenants.john) == set()
+        assert case_ids(tenants.world.members["bolt"]) == both
+        assert case_ids(tenants.world.buyers["jane"]) == both
+        assert case_ids(tenants.world.owner) == both
+        assert chargeback_ids(tenants.acme) == chargeback_ids(tenants.john) == set()
+        assert chargeback_ids(tenants.world.owner) == {disputes.chargeback_id}
+        assert api.get("/disputes", tenants.acme.key, seller="bolt").status == 422
+
+    @covers("POST /disputes", "POST /orders/{number}/chargebacks")
+    @pytest.mark.parametrize("role", ["seller", "buyer"])
+    def test_opening_on_another_tenants_order_is_not_found(
+        self, api: ApiClient, tenants: Tenancy, role: str
+    ):
+        reference = tenants.reference(tenants.jane_orders["pending"], "bolt")
+        number = tenants.jane_orders["pending"].order.number
+        before = database_state()
+        opened = api.post(
+            "/disputes",
+            tenants.caller(role).key,
+            {"seller_order": reference, "kind": "late_shipment", "description": "x"},
+        )
+        recorded = api.post(
+            f"/orders/{number}/chargebacks",
+            tenants.caller(role).key,
+            {"amount": 100, "reason": "general", "respond_by": "2030-01-01T00:00:00Z"},
+        )
+        assert (opened.status, recorded.status) == (404, 404), (opened, recorded)
+        assert database_state() == before
+
+    def test_only_the_owner_records_a_chargeback_on_a_seller_order_it_may_see(
+        self, api: ApiClient, tenants: Tenancy
+    ):
+        number = tenants.john_acme.order.number
+        body = {"amount": 100, "reason": "general", "respond_by": "2030-01-01T00:00:00Z"}
+        before = database_state()
+        for party in (tenants.acme, tenants.john):
+            assert api.post(f"/orders/{number}/chargebacks", party.key, body).status == 403
+        assert database_state() == before
+
+    @covers("GET /disputes/lifecycle", "POST /provider-events/chargebacks")
+    def test_the_tables_are_public_and_the_provider_endpoint_needs_its_signature(
+        self, api: ApiClient, tenants: Tenancy
+    ):
+        assert api.get("/disputes/lifecycle", None).status == 200
+        before = database_state()
+        unsigned = api.post(
+            "/provider-events/chargebacks", tenants.world.owner.key, {"type": "chargeback.created"}
+        )
+        assert unsigned.status in (401, 503), unsigned
+        assert database_state() == before
+
+
+class TestAfterSaleScope:
+    """Refunds, refund requests, line cancellations and goodwill codes keep to their tenants:
+    another tenant's are not found; your own may still be refused to your role (403)."""
+
+    @pytest.fixture
+    def janes(self, tenants: Tenancy) -> dict[str, str]:
+        """A refund and an open refund request on jane's shipped bolt order."""
+        from tradepost.payments.refund_requests import refund_request_create
+        from tradepost.payments.refunds import refund_create
+
+        reference = tenants.reference(tenants.jane_orders["shipped"], "bolt")
+        refund = refund_create(
+            actor=tenants.world.owner.actor, reference=reference, reason="other", amount=100
+        )
+        request = refund_request_create(
+            actor=tenants.world.buyers["jane"].actor, reference=reference, reason="other"
+        )
+        return {
+            "shipped": reference,
+            "refund": str(refund.public_id),
+            "request": str(request.public_id),
+            "pending": tenants.reference(tenants.jane_orders["pending"], "bolt"),
+        }
+
+    @covers(
+        "POST /seller-orders/{reference}/refunds",
+        "POST /seller-orders/{reference}/refund-requests",
+        "POST /seller-orders/{reference}/cancel-lines",
+        "GET /refunds/{refund_id}",
+        "GET /refund-requests/{request_id}",
+        "POST /refund-requests/{request_id}/approve",
+        "POST /refund-requests/{request_id}/decline",
+        "POST /discount-codes",
+    )
+    @pytest.mark.parametrize("role", ["seller", "buyer"])
+    def test_another_tenants_after_sale_objects_are_not_found(
+        self, api: ApiClient, tenants: Tenancy, janes: dict[str, str], role: str
+    ):
+        calls = [
+            ("POST", f"/seller-orders/{janes['shipped']}/refunds", {"reason": "damaged"}),
+            ("POST", f"/seller-orders/{janes['shipped']}/refund-requests", {"reason": "other"}),
+            (
+                "POST",
+                f"/seller-orders/{janes['pending']}/cancel-lines",
+                {"lines": [{"sku": "TEE", "quantity": 1}]},
+            ),
+            ("GET", f"/refunds/{janes['refund']}", None),
+            ("GET", f"/refund-requests/{janes['request']}", None),
+            ("POST", f"/refund-requests/{janes['request']}/approve", {}),
+            ("POST", f"/refund-requests/{janes['request']}/decline", {"reason": "No."}),
+            (
+                "POST",
+                "/discount-codes",
+                {"seller_order": janes["shipped"], "kind": "percent", "percent_off": 10},
+            ),
+        ]
+        for method, path, body in calls:
+            before = database_state()
+            response = api.call(method, path, tenants.caller(role).key, body)
+            assert response.status == 404, f"{method} {path} as {role}: {response}"
+            assert database_state() == before, f"{method} {path} as {role} changed data"
+
+    def test_the_owner_reaches_them(self, api: ApiClient, tenants: Tenancy, janes: dict[str, str]):
+        owner = tenants.world.owner.key
+        assert api.get(f"/refunds/{janes['refund']}", owner).status == 200
+        assert api.get(f"/refund-requests/{janes['request']}", owner).status == 200
+        assert (
+            api.post(
+                f"/refund-requests/{janes['request']}/decline",
+                owner,
+                {"reason": "Outside what we cover."},
+            ).status
+            == 200
+        )
+        assert (
+            api.post(
+                f"/seller-orders/{janes['shipped']}/refunds",
+                owner,
+                {"reason": "damaged", "amount": 100},
+            ).status
+            == 201
+        )
+        assert (
+            api.post(
+                f"/seller-orders/{janes['pending']}/cancel-lines",
+                owner,
+                {"lines": [{"sku": "TEE", "quantity": 1}]},
+            ).status
+            == 200
+        )
+
+    @covers("GET /refunds", "GET /refund-requests", "GET /discount-codes")
+    def test_lists_keep_to_your_own(self, api: ApiClient, tenants: Tenancy, janes: dict[str, str]):
+        from tradepost.payments.discounts import GoodwillCode, discount_code_issue
+
+        discount_code_issue(
+            actor=tenants.world.members["bolt"].actor,
+            reference=janes["shipped"],
+            goodwill=GoodwillCode(kind="percent", percent_off=5),
+        )
+        for path in ("/refunds", "/refund-requests", "/discount-codes"):
+            for party in (tenants.acme, tenants.john):
+                assert api.get(path, party.key).json()["items"] == [], (path, party)
+            assert len(api.get(path, tenants.world.owner.key).json()["items"]) == 1, path
+            bolt = api.get(path, tenants.world.members["bolt"].key).json()["items"]
+            assert len(bolt) == 1, path
+
+    def test_your_own_seller_order_refuses_what_your_role_may_not_do(
+        self, api: ApiClient, tenants: Tenancy
+    ):
+        reference = tenants.reference(tenants.john_acme, "acme")
+        before = database_state()
+        assert (
+            api.post(
+                f"/seller-orders/{reference}/refunds", tenants.acme.key, {"reason": "damaged"}
+            ).status
+            == 403
+        )
+        assert (
+            api.post(
+                f"/seller-orders/{reference}/cancel-lines",
+                tenants.john.key,
+                {"lines": [{"sku": "MUG", "quantity": 1}]},
+            ).status
+            == 403
+        )
+        assert (
+            api.post(
+                "/discount-codes",
+                tenants.john.key,
+                {"seller_order": reference, "kind": "percent", "percent_off": 5},
+            ).status
+            == 403
+        )
+        assert database_state() == before

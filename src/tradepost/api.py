@@ -12,13 +12,17 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from tradepost.accounts.api import router as accounts_router
 from tradepost.accounts.auth import ApiKeyAuth
+from tradepost.attachments.api import router as attachments_router
 from tradepost.catalog.api import router as catalog_router
 from tradepost.core.errors import DomainError
 from tradepost.core.problems import problem_response
+from tradepost.disputes.api import router as disputes_router
 from tradepost.ledger.api import router as ledger_router
+from tradepost.messaging.api import router as messaging_router
 from tradepost.notifications.api import router as notifications_router
 from tradepost.orders.api import router as orders_router
 from tradepost.payments.api import router as payments_router
+from tradepost.reviews.api import router as reviews_router
 from tradepost.webhooks.api import router as webhooks_router
 
 logger = logging.getLogger(__name__)
@@ -43,11 +47,16 @@ api.add_router("", accounts_router)
 api.add_router("", ledger_router)
 api.add_router("", webhooks_router)
 api.add_router("", notifications_router)
+api.add_router("", messaging_router)
+api.add_router("", attachments_router)
+api.add_router("", reviews_router)
+api.add_router("", disputes_router)
 
 
 def _field_name(location: list[Any] | tuple[Any, ...]) -> str:
     """``("body", "payload", "lines", 0, "quantity")`` -> ``lines[0].quantity``."""
-    parts = [p for p in location if p not in ("body", "query", "path", "payload", "header")]
+    locations = ("body", "query", "path", "payload", "header", "file", "form")
+    parts = [p for p in location if p not in locations]
     name = ""
     for part in parts:
         if isinstance(part, int):

@@ -86,12 +86,17 @@ INSTALLED_APPS = [
     "tradepost.ledger",
     "tradepost.webhooks",
     "tradepost.notifications",
+    "tradepost.attachments",
+    "tradepost.messaging",
+    "tradepost.reviews",
+    "tradepost.disputes",
     "tradepost.dashboard",
     "tradepost.demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "tradepost.core.middleware.RejectNulBytes",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -100,6 +105,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "tradepost.dashboard.middleware.VaryOnHtmx",
     "tradepost.core.idempotency.IdempotencyMiddleware",
 ]
 
@@ -177,6 +183,20 @@ STORAGES = {
 }
 MEDIA_ROOT = VAR_DIR / "media"
 
+# Attachments (messages; later refunds and disputes): the largest file of each kind, in MiB, and how
+# long an upload may wait to be attached before it is swept. Types are judged by content.
+TRADEPOST_ATTACHMENT_MAX_IMAGE_MB = env_int("TRADEPOST_ATTACHMENT_MAX_IMAGE_MB", 10)
+TRADEPOST_ATTACHMENT_MAX_PDF_MB = env_int("TRADEPOST_ATTACHMENT_MAX_PDF_MB", 20)
+TRADEPOST_ATTACHMENT_MAX_VIDEO_MB = env_int("TRADEPOST_ATTACHMENT_MAX_VIDEO_MB", 50)
+TRADEPOST_ATTACHMENT_UNCLAIMED_HOURS = env_int("TRADEPOST_ATTACHMENT_UNCLAIMED_HOURS", 24)
+# Who may see an attached file: each app that attaches files says, for an actor, which (ids).
+TRADEPOST_ATTACHMENT_SCOPES = [
+    "tradepost.messaging.selectors.message_attachments_visible_to",
+    "tradepost.disputes.selectors.case_attachments_visible_to",
+    "tradepost.payments.selectors.refund_proofs_visible_to",
+    "tradepost.payments.selectors.refund_request_proofs_visible_to",
+]
+
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
 SESSION_COOKIE_HTTPONLY = True
@@ -195,6 +215,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("TRADEPOST_LOG_LEVEL") or "INFO"},
+    # httpx logs every request's URL at INFO; webhook URLs may carry the receiver's tokens.
+    "loggers": {
+        "httpx": {"level": "WARNING"},
+        "httpcore": {"level": "WARNING"},
+    },
 }
 
 AUTHENTICATION_BACKENDS = ["tradepost.accounts.backends.RoleAwareModelBackend"]
@@ -204,6 +229,17 @@ LOGOUT_REDIRECT_URL = "login"
 # Failed sign-ins per username (and per client address) before a cool-down.
 TRADEPOST_LOGIN_MAX_FAILURES = env_int("TRADEPOST_LOGIN_MAX_FAILURES", 5)
 TRADEPOST_LOGIN_LOCKOUT_MINUTES = env_int("TRADEPOST_LOGIN_LOCKOUT_MINUTES", 15)
+# How many reverse proxies in front of Tradepost append to X-Forwarded-For (0: trust none, use
+# the socket's peer). The sign-in throttle counts failures per client address.
+TRADEPOST_TRUSTED_PROXIES = env_int("TRADEPOST_TRUSTED_PROXIES", 0)
+# Shared by every web worker (the sign-in throttle's counters): a table in the main database,
+# made by the core app's migration, so no extra service is needed.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "tradepost_cache",
+    }
+}
 
 # Mail: printed to the console in development (`make run`); SMTP once a host is set.
 EMAIL_HOST = os.environ.get("TRADEPOST_SMTP_HOST", "")
@@ -219,8 +255,9 @@ EMAIL_BACKEND = (
 )
 DEFAULT_FROM_EMAIL = os.environ.get("TRADEPOST_FROM_EMAIL", "Tradepost <no-reply@tradepost.local>")
 
-# Background work: django-tasks on the database (`tradepost worker` runs it). Swapping the
-# backend (RQ, Celery) is this setting alone; the outbox, leases and retries do not depend on it.
+# Background work: django-tasks on its database backend, which `tradepost worker` runs. Tasks are
+# queued inside the transaction of the change that needs them, which a database queue makes
+# atomic; another backend would need enqueue-on-commit and a worker of its own.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Who hears about each domain event: called with a batch of outbox rows, in the worker, inside the
 # transaction that marks them published, so a subscriber's rows and the mark commit together.
@@ -230,8 +267,10 @@ TRADEPOST_OUTBOX_SUBSCRIBERS = [
 ]
 # Periodic jobs the worker enqueues, each at most once per period across all workers: seconds.
 TRADEPOST_PERIODIC_JOBS = {
+    "tradepost.core.tasks.requeue_abandoned_tasks": 300,
     "tradepost.webhooks.tasks.sweep_deliveries": 30,
     "tradepost.notifications.tasks.sweep_emails": 60,
+    "tradepost.attachments.tasks.sweep_unclaimed": 3600,
 }
 # Seconds between looks at the outbox and the task queue when there is nothing to do.
 TRADEPOST_WORKER_INTERVAL = float(os.environ.get("TRADEPOST_WORKER_INTERVAL") or 0.2)
@@ -241,9 +280,15 @@ TRADEPOST_WORKER_INTERVAL = float(os.environ.get("TRADEPOST_WORKER_INTERVAL") or
 TRADEPOST_WEBHOOKS_ALLOW_PRIVATE = env_bool("TRADEPOST_WEBHOOKS_ALLOW_PRIVATE", default=False)
 TRADEPOST_WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("TRADEPOST_WEBHOOK_TIMEOUT_SECONDS") or 10)
 # The address people reach Tradepost at, for links in emails (retry a payment, track an order).
-TRADEPOST_PUBLIC_URL = (os.environ.get("TRADEPOST_PUBLIC_URL") or "http://127.0.0.1:8000").rstrip(
-    "/"
-)
+TRADEPOST_PUBLIC_URL = (os.environ.get("TRADEPOST_PUBLIC_URL") or "").rstrip("/")
+if not TRADEPOST_PUBLIC_URL:
+    if PRODUCTION:
+        raise ImproperlyConfigured("TRADEPOST_PUBLIC_URL is required when TRADEPOST_ENV=production")
+    TRADEPOST_PUBLIC_URL = "http://127.0.0.1:8000"
+
+# The payment provider signs its chargeback events (POST /api/v1/provider-events/chargebacks)
+# per Standard Webhooks with this shared secret (whsec_…); unset, the endpoint answers 503.
+TRADEPOST_PROVIDER_WEBHOOK_SECRET = os.environ.get("TRADEPOST_PROVIDER_WEBHOOK_SECRET", "")
 
 # How long a stored Idempotency-Key response is replayed before the key may be reused.
 TRADEPOST_IDEMPOTENCY_TTL_HOURS = env_int("TRADEPOST_IDEMPOTENCY_TTL_HOURS", 24)

@@ -4,9 +4,13 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
+from tradepost.accounts.throttle import ThrottledAdminAuthenticationForm
 from tradepost.api import api
 from tradepost.core.problems import problem_response
 from tradepost.dashboard.signin import SignInView
+
+# The admin's own sign-in page gets the same cool-down as the dashboard's.
+admin.site.login_form = ThrottledAdminAuthenticationForm
 
 
 def health(request: HttpRequest) -> JsonResponse:

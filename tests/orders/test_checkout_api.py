@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from tests.builders import ADDRESS, ApiClient, World, listing_id
+from tradepost.catalog import services as catalog
 from tradepost.catalog.models import Listing
+from tradepost.core.actors import SYSTEM
 from tradepost.core.models import OutboxEvent
 from tradepost.orders.models import Order, OrderEvent
 
@@ -124,6 +130,25 @@ class TestCheckout:
         assert response.json()["errors"][0]["field"] == "lines[1].listing_id"
         assert Listing.objects.get(sku="TEE").stock_quantity == 50
 
+    def test_listings_in_two_currencies_are_refused_and_take_no_stock(
+        self, api: ApiClient, world: World
+    ):
+        euro = catalog.listing_create(
+            actor=SYSTEM,
+            seller_slug="bolt",
+            sku="EURO",
+            title="Priced in euros",
+            unit_price_amount=900,
+            stock_quantity=5,
+            currency="EUR",
+        )
+        world.listings["EURO"] = euro
+        response = _checkout(api, world, {"MUG": 1, "EURO": 1})
+        assert response.status == 422
+        assert response.json()["errors"][0]["field"] == "lines"
+        assert Listing.objects.get(sku="MUG").stock_quantity == 50
+        assert Listing.objects.get(sku="EURO").stock_quantity == 5
+
     def test_shipping_for_a_seller_not_in_the_order_is_refused(self, api: ApiClient, world: World):
         response = _checkout(api, world, {"MUG": 1}, shipping_amounts={"bolt": 100})
         assert response.status == 422
@@ -198,3 +223,64 @@ class TestIdempotency:
         assert api.post("/orders", key, body, idempotency_key="k").status == 409
         body["lines"][0]["quantity"] = 1  # type: ignore[index]
         assert api.post("/orders", key, body, idempotency_key="k").status == 201
+
+
+def _statement(sql: str) -> str:
+    """``INSERT orders_order``, ``SELECT core_apikey``…: what a statement does, and to what."""
+    words = sql.split()
+    if words[0] == "WITH":  # the stock reservation: one statement that locks, judges and takes
+        return "WITH " + re.findall(r"UPDATE \W?(\w+)\W? \w+\s+SET", sql)[0]
+    table = re.search(r"(?:INTO|FROM|UPDATE) \W?(\w+)", sql)
+    return f"{words[0]} {table.group(1)}" if table else words[0]
+
+
+class TestStatementsPerCheckout:
+    """Every statement costs the checkout throughput (DESIGN.md, performance): the count is pinned
+    so it cannot grow unnoticed. The test's own transaction turns BEGIN/COMMIT into a savepoint."""
+
+    POSTGRESQL = [
+        "SAVEPOINT",
+        "INSERT core_idempotencyrecord",  # claims the Idempotency-Key
+        "SELECT core_apikey",  # the key with its user's roles
+        "WITH catalog_listing",  # locks the listings in id order and takes the stock, or none
+        "INSERT orders_order",  # draws its number from the sequence
+        "INSERT orders_sellerorder",
+        "INSERT orders_orderline",
+        "INSERT orders_orderevent",
+        "INSERT core_outboxevent",
+        "UPDATE core_idempotencyrecord",  # stores the response with the change
+        "RELEASE",
+    ]
+    # SQLite serialises writers, so it reads and updates stock in two plain statements, and
+    # counts order numbers in a row (orders.numbering).
+    SQLITE = [
+        *POSTGRESQL[:3],
+        "SELECT catalog_listing",
+        "UPDATE catalog_listing",
+        "UPDATE orders_ordernumbercounter",
+        "SELECT orders_ordernumbercounter",
+        *POSTGRESQL[4:],
+    ]
+
+    def test_a_checkout_through_the_api_runs_a_fixed_set_of_statements(
+        self, api: ApiClient, world: World
+    ):
+        # given: three lines from two sellers, with tax and shipping, as a storefront sends them
+        body = {
+            "lines": [
+                {"listing_id": listing_id(world, sku), "quantity": quantity}
+                for sku, quantity in (("MUG", 1), ("BOWL", 2), ("TEE", 1))
+            ],
+            "shipping_address": ADDRESS,
+            "shipping_amounts": {"acme": 500, "bolt": 300},
+            "tax_amount": 350,
+        }
+        key = world.buyers["john"].key
+        api.post("/orders", key, body, idempotency_key="first")  # counters and caches exist
+        # when
+        with CaptureQueriesContext(connection) as captured:
+            response = api.post("/orders", key, body, idempotency_key="second")
+        # then
+        assert response.status == 201, response
+        expected = self.POSTGRESQL if connection.vendor == "postgresql" else self.SQLITE
+        assert [_statement(query["sql"]) for query in captured.captured_queries] == expected

@@ -19,6 +19,7 @@ from tradepost.orders.status import (
     PaymentStatus,
     derive_order_status,
 )
+from tradepost.payments.status import REFUND_REQUEST, RefundRequestStatus
 
 F, P = FulfilmentStatus, PaymentStatus
 # DESIGN.md's tables, written out independently so a change to status.py must be deliberate.
@@ -46,13 +47,24 @@ EXPECTED_PAYMENT = {
     (P.PARTIALLY_REFUNDED, P.REFUNDED): {"owner", "system"},
 }
 
+R = RefundRequestStatus
+EXPECTED_REFUND_REQUEST = {
+    (R.REQUESTED, R.APPROVED): {"seller", "owner"},
+    (R.REQUESTED, R.DECLINED): {"seller", "owner"},
+}
+
 
 def _actor(role: Role) -> Actor:
     return Actor(role=role, label=role.value, user_id=1, seller_id=1, buyer_id=1)
 
 
 @pytest.mark.parametrize(
-    ("lifecycle", "expected"), [(FULFILMENT, EXPECTED_FULFILMENT), (PAYMENT, EXPECTED_PAYMENT)]
+    ("lifecycle", "expected"),
+    [
+        (FULFILMENT, EXPECTED_FULFILMENT),
+        (PAYMENT, EXPECTED_PAYMENT),
+        (REFUND_REQUEST, EXPECTED_REFUND_REQUEST),
+    ],
 )
 def test_every_source_target_role_combination(lifecycle: Lifecycle, expected: dict) -> None:
     statuses = [value for value, _ in lifecycle.statuses.choices]

@@ -93,23 +93,42 @@ class TestFailures:
         world.owner.user.email = "ops@market.test"
         world.owner.user.save()
         made = services.endpoint_create(actor=world.owner.actor, url=receiver.url)
-        receiver.statuses.extend([500] * 10)
+        receiver.statuses.extend([500] * 100)
         start = clock.now()
-        with clock.frozen_at(start):
-            place_order(world, {"MUG": 1})
-            run_worker()
-        endpoint = WebhookEndpoint.objects.get(pk=made.endpoint.pk)
-        assert endpoint.failing_since == start
-        with clock.frozen_at(start + timedelta(days=5, minutes=1)):
-            place_order(world, {"MUG": 1})
-            run_worker()
-        endpoint.refresh_from_db()
+        # an event every 10 hours for five days, every delivery failing
+        for step in range(13):
+            with clock.frozen_at(start + timedelta(hours=10 * step)):
+                place_order(world, {"MUG": 1})
+                run_worker()
+            endpoint = WebhookEndpoint.objects.get(pk=made.endpoint.pk)
+            assert endpoint.failing_since == start
+            if step < 12:
+                assert endpoint.enabled, step
         assert not endpoint.enabled
         assert endpoint.disabled_reason.startswith("failing since")
         assert not WebhookDelivery.objects.filter(status=DeliveryStatus.PENDING).exists()
         email = OutgoingEmail.objects.get(kind="staff")
         assert email.to == ["ops@market.test"]
         assert receiver.url in email.subject
+
+    def test_failures_after_a_long_silence_start_a_new_streak(
+        self, world: World, receiver: Receiver
+    ) -> None:
+        from tradepost.webhooks.models import WebhookEndpoint
+
+        made = services.endpoint_create(actor=world.owner.actor, url=receiver.url)
+        receiver.statuses.extend([500, 503])
+        start = clock.now()
+        with clock.frozen_at(start):
+            place_order(world, {"MUG": 1})
+            run_worker()
+        later = start + timedelta(days=21)
+        with clock.frozen_at(later):
+            place_order(world, {"MUG": 1})
+            run_worker()
+        endpoint = WebhookEndpoint.objects.get(pk=made.endpoint.pk)
+        assert endpoint.enabled
+        assert endpoint.failing_since == later
 
     def test_a_success_resets_the_failure_clock(self, world: World, receiver: Receiver) -> None:
         from tradepost.webhooks.models import WebhookEndpoint
@@ -172,3 +191,68 @@ class TestFailures:
         total = sum(waits, timedelta())
         # 67.6 h of planned waits, each stretched or shrunk by up to 10 %: about three days.
         assert timedelta(days=2.5) < total < timedelta(days=3.1)
+
+
+class TestSweep:
+    def test_a_backlog_is_not_queued_twice(self, world: World) -> None:
+        from django_tasks_db.models import DBTaskResult
+
+        from tradepost.webhooks.tasks import sweep_deliveries
+
+        services.endpoint_create(actor=world.owner.actor, url="https://93.184.215.14/hooks")
+        for _ in range(3):
+            place_order(world, {"MUG": 1})
+        from tradepost.core.dispatch import outbox_dispatch
+
+        outbox_dispatch()
+        queued = DBTaskResult.objects.count()
+        with clock.frozen_at(clock.now() + timedelta(minutes=30)):
+            assert sweep_deliveries.call() == 0
+        assert DBTaskResult.objects.count() == queued
+
+    def test_a_delivery_whose_lease_ran_out_is_queued_again(self, world: World) -> None:
+        from tradepost.webhooks.tasks import sweep_deliveries
+
+        services.endpoint_create(actor=world.owner.actor, url="https://93.184.215.14/hooks")
+        place_order(world, {"MUG": 1})
+        from tradepost.core.dispatch import outbox_dispatch
+
+        outbox_dispatch()
+        WebhookDelivery.objects.update(leased_until=clock.now() - timedelta(seconds=1))
+        assert sweep_deliveries.call() == 1
+
+
+class TestDeadline:
+    def test_a_server_trickling_its_answer_is_cut_off_at_the_timeout(
+        self, world: World, settings: pytest.FixtureRequest
+    ) -> None:
+        import socket
+        import threading
+        import time
+
+        settings.TRADEPOST_WEBHOOK_TIMEOUT_SECONDS = 1  # type: ignore[attr-defined]
+        listener = socket.create_server(("127.0.0.1", 0))
+        port = listener.getsockname()[1]
+
+        def trickle() -> None:
+            connection, _ = listener.accept()
+            connection.recv(65536)
+            connection.sendall(b"HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\n")
+            for _ in range(20):  # a byte every 0.4 s: each read is quick, the whole is not
+                time.sleep(0.4)
+                try:
+                    connection.sendall(b"x")
+                except OSError:
+                    break
+            connection.close()
+
+        threading.Thread(target=trickle, daemon=True).start()
+        services.endpoint_create(actor=world.owner.actor, url=f"http://127.0.0.1:{port}/hooks")
+        started = time.monotonic()
+        place_order(world, {"MUG": 1})
+        run_worker()
+        assert time.monotonic() - started < 4
+        attempt = WebhookDelivery.objects.get().attempts.get()
+        assert attempt.status_code is None
+        assert attempt.error.startswith("timed out")
+        listener.close()

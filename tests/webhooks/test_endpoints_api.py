@@ -75,6 +75,14 @@ class TestSafety:
             ("https://[::1]/x", "loopback, private"),
             ("https://user:pw@hooks.example.com/", "must not carry credentials"),
             ("ftp://hooks.example.com/", "must be an https URL"),
+            ("https://hooks.example.com/a\tb", "is not a valid URL"),
+            ("https://hooks.example.com:99999/x", "is not a valid URL"),
+            ("https://[::1/x", "is not a valid URL"),
+            ("https://[::127.0.0.1]/x", "loopback, private"),
+            ("https://[64:ff9b::a9fe:a9fe]/x", "loopback, private"),
+            ("https://[2002:a9fe:a9fe::]/x", "loopback, private"),
+            ("https://[fec0::1]/x", "loopback, private"),
+            ("https://2130706433/x", "loopback, private"),
         ],
     )
     def test_private_and_plain_targets_are_refused(

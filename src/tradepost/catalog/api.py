@@ -10,7 +10,7 @@ from ninja import Field, Query, Router, Schema
 
 from tradepost.accounts.auth import request_actor
 from tradepost.catalog import selectors, services
-from tradepost.catalog.models import Listing, Marketplace
+from tradepost.catalog.models import Listing, Marketplace, Seller
 from tradepost.catalog.representation import seller_data
 from tradepost.catalog.schemas import (
     ListingCreateIn,
@@ -23,8 +23,11 @@ from tradepost.catalog.schemas import (
     SellerOut,
     SellerUpdateIn,
 )
+from tradepost.core.actors import Actor
 from tradepost.core.pagination import paginate
 from tradepost.core.schemas import READ_ERRORS, WRITE_ERRORS
+from tradepost.reviews.representation import rating_data
+from tradepost.reviews.selectors import seller_rating, sellers_with_rating
 
 router = Router(tags=["catalog"])
 
@@ -34,6 +37,10 @@ class ListingQuery(Schema):
     q: str = Field("", max_length=200, description="SKU or title contains.")
     limit: int = Field(50, ge=1, le=100)
     cursor: str | None = None
+
+
+def _seller_out(seller: Seller, actor: Actor) -> dict[str, Any]:
+    return seller_data(seller, actor) | {"rating": rating_data(seller_rating(seller))}
 
 
 @router.get("/marketplace", response={200: MarketplaceOut, **READ_ERRORS})
@@ -52,21 +59,23 @@ def update_marketplace(request: HttpRequest, payload: MarketplaceUpdateIn) -> Ma
 
 @router.get("/sellers", response={200: list[SellerOut], **READ_ERRORS})
 def list_sellers(request: HttpRequest) -> list[dict[str, Any]]:
+    """Sellers you may see, by name, each with its rating (one query for the whole list)."""
     actor = request_actor(request)
-    return [seller_data(s, actor) for s in selectors.sellers_visible_to(actor).order_by("name")]
+    sellers = sellers_with_rating(selectors.sellers_visible_to(actor).order_by("name"))
+    return [_seller_out(seller, actor) for seller in sellers]
 
 
 @router.post("/sellers", response={201: SellerOut, **WRITE_ERRORS})
 def create_seller(request: HttpRequest, payload: SellerCreateIn) -> tuple[int, dict[str, Any]]:
     """Owner: add a seller."""
     actor = request_actor(request)
-    return 201, seller_data(services.seller_create(actor=actor, **payload.model_dump()), actor)
+    return 201, _seller_out(services.seller_create(actor=actor, **payload.model_dump()), actor)
 
 
 @router.get("/sellers/{slug}", response={200: SellerOut, **READ_ERRORS})
 def get_seller(request: HttpRequest, slug: str) -> dict[str, Any]:
     actor = request_actor(request)
-    return seller_data(selectors.seller_get(actor=actor, slug=slug), actor)
+    return _seller_out(selectors.seller_get(actor=actor, slug=slug), actor)
 
 
 @router.patch("/sellers/{slug}", response={200: SellerOut, **WRITE_ERRORS})
@@ -74,7 +83,7 @@ def update_seller(request: HttpRequest, slug: str, payload: SellerUpdateIn) -> d
     """Owner: rename, suspend or reactivate a seller, or set its commission override."""
     actor = request_actor(request)
     changes = payload.model_dump(exclude_unset=True)
-    return seller_data(services.seller_update(actor=actor, slug=slug, **changes), actor)
+    return _seller_out(services.seller_update(actor=actor, slug=slug, **changes), actor)
 
 
 @router.get("/listings", response={200: ListingPageOut, **READ_ERRORS})

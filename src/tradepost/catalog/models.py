@@ -13,6 +13,11 @@ from tradepost.core.models import TimeStampedModel
 currency_code = RegexValidator(r"^[A-Z]{3}$", "must be a 3-letter ISO 4217 code, e.g. USD")
 
 
+def default_refund_reasons() -> list[str]:
+    """Every reason a buyer may give (payments.status.BUYER_REASONS, which a test pins)."""
+    return ["damaged", "wrong_item", "not_as_described", "lost_in_transit", "other"]
+
+
 class Marketplace(TimeStampedModel):
     """The single marketplace this installation runs (row id 1), and its order policies."""
 
@@ -33,6 +38,17 @@ class Marketplace(TimeStampedModel):
     delivery_estimate_days = models.PositiveIntegerField(
         default=5, validators=[MinValueValidator(1), MaxValueValidator(60)]
     )
+    # Each step of a dispute is due this many hours after it starts ("respond within 24 hours").
+    dispute_response_hours = models.PositiveIntegerField(
+        default=24, validators=[MinValueValidator(1), MaxValueValidator(24 * 30)]
+    )
+    # The refund policy (payments.policy applies it): buyers request refunds within this many days
+    # of delivery, for these reasons, with photos or videos where they can show the problem.
+    refund_window_days = models.PositiveIntegerField(
+        default=30, validators=[MinValueValidator(1), MaxValueValidator(365)]
+    )
+    refund_reasons_accepted = models.JSONField(default=default_refund_reasons)
+    refund_proof_required = models.BooleanField(default=True)
 
     class Meta:
         constraints = [

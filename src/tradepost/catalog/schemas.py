@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
+from typing import Annotated
 from uuid import UUID
 
 from ninja import Field, Schema
+from pydantic import AfterValidator
 
 from tradepost.catalog.status import SellerStatus
+from tradepost.payments.status import BUYER_REASONS
+from tradepost.reviews.schemas import RatingOut
+
+
+def _buyer_reason(value: str) -> str:
+    if value not in BUYER_REASONS:
+        raise ValueError(f"must be one of {', '.join(BUYER_REASONS)}")
+    return value
+
+
+# The reasons a refund policy may accept: the ones a buyer may give.
+BuyerRefundReason = Annotated[str, AfterValidator(_buyer_reason)]
 
 Rate = Field(None, ge=0, le=10_000, description="Basis points: 1000 = 10 %.")
 
@@ -20,6 +34,7 @@ class SellerOut(Schema):
     commission_rate_bps: int | None = Field(
         None, description="Shown to the owner and the seller itself; null means the default."
     )
+    rating: RatingOut = Field(description="The seller's visible reviews: average and count.")
 
 
 class SellerCreateIn(Schema):
@@ -81,6 +96,19 @@ class MarketplaceOut(Schema):
     delivery_estimate_days: int = Field(
         description="Days from shipment to delivery, as the buyer's shipment email promises."
     )
+    dispute_response_hours: int = Field(
+        description="Hours each party has to answer a dispute case at each step."
+    )
+    refund_window_days: int = Field(
+        description="Buyers request refunds within this many days of delivery."
+    )
+    refund_reasons_accepted: list[str] = Field(
+        description="The reasons a buyer may request a refund for."
+    )
+    refund_proof_required: bool = Field(
+        description="Whether a request for a damaged, wrong or not-as-described item needs a "
+        "photo or video."
+    )
 
 
 class MarketplaceUpdateIn(Schema):
@@ -92,3 +120,9 @@ class MarketplaceUpdateIn(Schema):
     auto_complete_days: int | None = Field(None, ge=1, le=365)
     tracking_required: bool | None = None
     delivery_estimate_days: int | None = Field(None, ge=1, le=60)
+    dispute_response_hours: int | None = Field(None, ge=1, le=24 * 30)
+    refund_window_days: int | None = Field(None, ge=1, le=365)
+    refund_reasons_accepted: list[BuyerRefundReason] | None = Field(
+        None, min_length=1, description="At least one of the buyer's reasons."
+    )
+    refund_proof_required: bool | None = None

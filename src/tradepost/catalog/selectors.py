@@ -29,6 +29,11 @@ def sellers_visible_to(actor: Actor) -> QuerySet[Seller]:
     return sellers
 
 
+def seller_choices(*, actor: Actor) -> list[tuple[str, str]]:
+    """(slug, name) of the sellers the actor may filter by, by name, for a select box."""
+    return list(sellers_visible_to(actor).order_by("name").values_list("slug", "name"))
+
+
 def seller_get(*, actor: Actor, slug: str) -> Seller:
     seller = sellers_visible_to(actor).filter(slug=slug).first()
     if seller is None:

@@ -61,6 +61,17 @@ class IdempotencyMiddleware:
                 detail=f"{HEADER} must be 1 to {MAX_KEY_LENGTH} characters.",
                 errors=[{"field": HEADER, "message": f"must be 1 to {MAX_KEY_LENGTH} characters"}],
             )
+        if key is not None and request.content_type == "multipart/form-data":
+            # An upload's body is not kept in memory to fingerprint (nor could a retry repeat its
+            # boundary); uploads are made idempotent by attaching them by id afterwards.
+            return problem_response(
+                status=400,
+                code="idempotency_key_on_upload",
+                title="Idempotency-Key not accepted here",
+                detail=f"{HEADER} is not accepted on file uploads; send it on the request that "
+                "attaches the uploaded file.",
+                errors=[{"field": HEADER, "message": "is not accepted on file uploads"}],
+            )
         with request_transaction():
             claimed_id = None
             if key is not None:
@@ -75,10 +86,18 @@ class IdempotencyMiddleware:
                 # the key is released, so a corrected retry may use it again.
                 transaction.set_rollback(True)
             elif claimed_id is not None:
-                IdempotencyRecord.objects.filter(pk=claimed_id).update(
-                    response_status=response.status_code, response_body=response.content
-                )
+                _store(claimed_id, response)
         return response
+
+
+def _store(claimed_id: int, response: HttpResponse) -> None:
+    """Fill in the claimed record; hand-written like the claim, as every keyed write runs it."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {IdempotencyRecord._meta.db_table} "
+            "SET response_status = %s, response_body = %s WHERE id = %s",
+            [response.status_code, response.content, claimed_id],
+        )
 
 
 def _claim(scope: str, key: str, fingerprint: str) -> int | IdempotencyRecord:

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from tradepost.core import clock
-from tradepost.core.models import OutboxEvent
+from tradepost.core.models import OutboxEvent, insert_new
 
 
 def outbox_event(
@@ -26,7 +26,4 @@ def outbox_event(
 
 
 def publish(*events: OutboxEvent) -> None:
-    if len(events) == 1:
-        events[0].save(force_insert=True)
-    elif events:
-        OutboxEvent.objects.bulk_create(events)
+    insert_new(events)  # one statement, however many events

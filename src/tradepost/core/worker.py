@@ -29,6 +29,8 @@ from tradepost.core.schedule import periodic_jobs_enqueue
 
 logger = logging.getLogger("tradepost.worker")
 TASKS_PER_TURN = 50
+SCHEDULE_CHECK_SECONDS = 1.0
+MAX_BACKOFF_SECONDS = 30.0
 BACKEND = "default"
 
 
@@ -37,6 +39,7 @@ class Worker:
         self.interval = settings.TRADEPOST_WORKER_INTERVAL if interval is None else interval
         self.worker_id = (worker_id or f"{socket.gethostname()}-{os.getpid()}")[:64]
         self.running = True
+        self.next_schedule_check = 0.0
         self.runner = TaskRunner(
             queue_names=["*"],
             interval=0,
@@ -56,16 +59,31 @@ class Worker:
         signal.signal(signal.SIGTERM, self.stop)
         signal.signal(signal.SIGINT, self.stop)
         logger.info("worker %s started", self.worker_id)
+        failures = 0
         while self.running:
             close_old_connections()  # as Django does per request: drop broken or old connections
-            if not self.turn():
+            try:
+                busy = self.turn()
+            except Exception:
+                # A database restart or a broken job must not end the worker: log, back off, go on.
+                failures += 1
+                logger.exception("worker %s: turn failed (%d in a row)", self.worker_id, failures)
+                time.sleep(min(self.interval * 2**failures, MAX_BACKOFF_SECONDS))
+                continue
+            failures = 0
+            if not busy:
                 time.sleep(self.interval)
         logger.info("worker %s stopped", self.worker_id)
 
     def turn(self) -> bool:
         """One pass over everything; True when there was work, so the loop goes again at once."""
         published = outbox_dispatch()
-        periodic_jobs_enqueue()
+        now = time.monotonic()
+        if now >= self.next_schedule_check:
+            # Periodic jobs run every 30 s or more: looking once a second is plenty, and spares
+            # the database a write transaction per job on every idle turn.
+            periodic_jobs_enqueue()
+            self.next_schedule_check = now + SCHEDULE_CHECK_SECONDS
         ran = 0
         while self.running and ran < TASKS_PER_TURN and self._run_one_task():
             ran += 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 
 from django import forms
+from django.core.validators import MaxValueValidator
 from django.db import models
 
 from tradepost.core import clock
@@ -36,6 +37,8 @@ def _status_choices(statuses: type[models.TextChoices]) -> list[tuple[str, str]]
 
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# The last day whose next midnight still exists: ranges end at the midnight after their last day.
+LAST_DAY = date(9999, 12, 30)
 
 
 class OrderFilterForm(forms.Form):
@@ -48,21 +51,41 @@ class OrderFilterForm(forms.Form):
     )
     seller = forms.ChoiceField(required=False, choices=[("", "All sellers")])
     period = forms.ChoiceField(required=False, choices=PERIODS, label="Date")
-    created_from = forms.DateField(required=False, label="From", widget=DATE)
-    created_to = forms.DateField(required=False, label="To (inclusive)", widget=DATE)
+    created_from = forms.DateField(
+        required=False, label="From", widget=DATE, validators=[MaxValueValidator(LAST_DAY)]
+    )
+    created_to = forms.DateField(
+        required=False,
+        label="To (inclusive)",
+        widget=DATE,
+        validators=[MaxValueValidator(LAST_DAY)],
+    )
+    part_status = forms.ChoiceField(
+        required=False,
+        choices=[("", "Anything"), ("pending", "Acknowledgement"), ("processing", "Shipping")],
+        label="Waiting for",
+    )
     late = forms.BooleanField(required=False, label="Late only")
     # The default (newest first) comes first, so a list without ``sort`` shows it selected.
     sort = forms.ChoiceField(required=False, choices=list(SORT_LABELS.items()))
     cursor = forms.CharField(required=False, max_length=500, widget=forms.HiddenInput)
 
     def __init__(
-        self, *args: object, sellers: list[tuple[str, str]] | None = None, **kwargs: object
+        self,
+        *args: object,
+        sellers: list[tuple[str, str]] | None = None,
+        time_sorts_only: bool = False,
+        **kwargs: object,
     ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         if sellers is None:
             del self.fields["seller"]  # only the owner filters by seller
         else:
             self.fields["seller"].choices = [("", "All sellers"), *sellers]  # type: ignore[attr-defined]
+        if time_sorts_only:  # a seller: see orders.selectors.SELLER_SORTS
+            self.fields["sort"].choices = [  # type: ignore[attr-defined]
+                (key, SORT_LABELS[key]) for key in ("-created_at", "created_at")
+            ]
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
@@ -82,6 +105,7 @@ class OrderFilterForm(forms.Form):
             created_from=created_from,
             created_to=created_to,
             late=bool(data.get("late")),
+            part_status=[data["part_status"]] if data.get("part_status") else [],
         )
 
     @property

@@ -1,12 +1,17 @@
 from django.urls import path
 
+from tradepost.dashboard import dispute_urls
 from tradepost.dashboard.views import (
     actions,
     email_templates,
     home,
+    messages,
     notifications,
     orders,
+    refunds,
+    reply_templates,
     revenue,
+    reviews,
     webhooks,
 )
 
@@ -23,10 +28,61 @@ urlpatterns = [
         actions.order_payment_action,
         name="payment_action",
     ),
+    # Refunds, refund requests and line cancellations (dashboard.views.refunds), before the
+    # seller-order actions, whose <action> would take their last segment.
+    path(
+        "orders/<str:number>/seller-orders/<str:reference>/refunds/",
+        refunds.refund_create_page,
+        name="refund_create",
+    ),
+    path(
+        "orders/<str:number>/seller-orders/<str:reference>/refund-requests/",
+        refunds.refund_request_create_page,
+        name="refund_request_create",
+    ),
+    path(
+        "orders/<str:number>/refund-requests/<str:request_id>/<str:action>/",
+        refunds.refund_request_decide_page,
+        name="refund_request_decide",
+    ),
+    path(
+        "orders/<str:number>/seller-orders/<str:reference>/cancel-lines/",
+        refunds.lines_cancel_page,
+        name="lines_cancel",
+    ),
     path(
         "orders/<str:number>/seller-orders/<str:reference>/<str:action>/",
         actions.seller_order_action,
         name="seller_order_action",
+    ),
+    path(
+        "orders/<str:number>/seller-orders/<str:reference>/review/<str:action>/",
+        reviews.seller_order_review_action,
+        name="seller_order_review",
+    ),
+    path(
+        "orders/<str:number>/messages/<str:reference>/",
+        messages.message_post_page,
+        name="message_post",
+    ),
+    path(
+        "orders/<str:number>/messages/<str:reference>/reply-template/",
+        messages.reply_template_insert,
+        name="reply_template_insert",
+    ),
+    path("messages/", messages.inbox_page, name="messages"),
+    path("messages/<str:reference>/", messages.thread_page, name="message_thread"),
+    path("attachments/<uuid:attachment_id>/", messages.attachment_download, name="attachment"),
+    path("reply-templates/", reply_templates.reply_template_list_page, name="reply_templates"),
+    path(
+        "reply-templates/<str:template_id>/",
+        reply_templates.reply_template_page,
+        name="reply_template",
+    ),
+    path(
+        "reply-templates/<str:template_id>/delete/",
+        reply_templates.reply_template_delete_page,
+        name="reply_template_delete",
     ),
     path("revenue/", revenue.revenue_page, name="revenue"),
     path("webhooks/", webhooks.endpoint_list_page, name="webhooks"),
@@ -82,3 +138,5 @@ urlpatterns = [
         name="email_template_reset",
     ),
 ]
+# Cases and chargebacks (dashboard.views.disputes) keep their routes in their own module.
+urlpatterns += dispute_urls.urlpatterns

@@ -8,9 +8,10 @@ from typing import Any
 from uuid import UUID
 
 from django import forms
+from django.core.validators import MaxValueValidator
 from django.utils import timezone
 
-from tradepost.dashboard.forms import DATE
+from tradepost.dashboard.forms import DATE, LAST_DAY
 from tradepost.webhooks.events import EVENT_TYPES
 from tradepost.webhooks.models import DeliveryStatus
 from tradepost.webhooks.selectors import DeliveryFilters
@@ -72,8 +73,15 @@ class DeliveryFilterForm(forms.Form):
         label="Event type",
         choices=[("", "Any"), *((name, name) for name in EVENT_TYPES)],
     )
-    created_from = forms.DateField(required=False, label="From", widget=DATE)
-    created_to = forms.DateField(required=False, label="To (inclusive)", widget=DATE)
+    created_from = forms.DateField(
+        required=False, label="From", widget=DATE, validators=[MaxValueValidator(LAST_DAY)]
+    )
+    created_to = forms.DateField(
+        required=False,
+        label="To (inclusive)",
+        widget=DATE,
+        validators=[MaxValueValidator(LAST_DAY)],
+    )
     cursor = forms.CharField(required=False, max_length=500, widget=forms.HiddenInput)
 
     def __init__(

@@ -230,6 +230,30 @@ SPECS: dict[str, EmailTemplateSpec] = {
             ),
         ),
         EmailTemplateSpec(
+            key="review_invitation",
+            title="Review invitation",
+            recipient=Recipient.BUYER,
+            sent_when="order.completed: a seller's part is complete; the buyer may review it.",
+            placeholders=(
+                "customer_name",
+                "product_name",
+                "order_number",
+                "seller_order",
+                "order_url",
+                "seller_name",
+                "marketplace_name",
+            ),
+            subject="How was your order from {seller_name}?",
+            body=(
+                "Hello {customer_name}, we hope you are enjoying your {product_name}! "
+                "How was your experience with {seller_name}? We'd love to hear your feedback: "
+                "leave a review of your order {order_number}. It takes a minute and helps other "
+                "buyers shop with confidence.\n\n"
+                "Rate your order: {order_url}\n\n"
+                "Thank you for shopping with us!" + SIGNATURE
+            ),
+        ),
+        EmailTemplateSpec(
             key="order_canceled",
             title="Canceled",
             recipient=Recipient.BUYER,

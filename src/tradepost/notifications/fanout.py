@@ -12,6 +12,9 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from django.conf import settings
+from django.urls import reverse
+
 from tradepost.catalog.models import Seller
 from tradepost.catalog.selectors import sellers_visible_to
 from tradepost.core.actors import SYSTEM, Role
@@ -30,7 +33,7 @@ from tradepost.notifications.placeholders import (
 )
 from tradepost.notifications.rendering import subject_render, template_render
 from tradepost.notifications.selectors import email_template_list, marketplace_facts
-from tradepost.notifications.services import email_queue, notifications_add
+from tradepost.notifications.services import email_queue, email_staff, notifications_add
 from tradepost.orders.representation import mask_email, order_data
 from tradepost.orders.selectors import order_get, order_timeline
 from tradepost.orders.status import FulfilmentStatus
@@ -138,6 +141,11 @@ def _on_delivered(fanout: Fanout, event: OutboxEvent) -> None:
     _email_buyer_about_part(fanout, event, "order_delivered")
 
 
+def _on_completed(fanout: Fanout, event: OutboxEvent) -> None:
+    """The sale is done: the buyer is invited to review the seller's part."""
+    _email_buyer_about_part(fanout, event, "review_invitation")
+
+
 def _canceled_by(number: str, reference: str) -> str:
     """Who canceled the seller order: the role on its timeline's cancellation."""
     for row in reversed(order_timeline(actor=SYSTEM, number=number)):
@@ -190,13 +198,91 @@ def _on_refund(fanout: Fanout, event: OutboxEvent) -> None:
     )
 
 
+def _on_refund_request(fanout: Fanout, event: OutboxEvent) -> None:
+    """The seller is told in its dashboard that a buyer asks for money back."""
+    request = event.data["refund_request"]
+    order = order_data(order_get(actor=SYSTEM, number=request["order"]), SYSTEM)
+    part = part_of(order, request["seller_order"])
+    seller = fanout.seller_of(part) if part is not None else None
+    if seller is None:
+        return
+    fanout.notify(
+        event,
+        seller=seller,
+        order=order,
+        title=f"Refund requested on {request['seller_order']}",
+        body=f"Reason: {request['reason'].replace('_', ' ')}. {request['note']}".strip()
+        + " Approve or decline it on the order page.",
+    )
+
+
+def case_path(case: dict[str, Any]) -> str:
+    return reverse("dashboard:case", args=[case["id"]])
+
+
+def _on_dispute(fanout: Fanout, event: OutboxEvent) -> None:
+    """Whoever must act on a case hears of it when it opens or the turn passes to them; the
+    buyer and the seller both hear of its outcome. The owner's people hear of escalations."""
+    case, order = event.data["case"], event.data["order"]
+    if event.type == "dispute.updated" and event.data["change"] != "status":
+        return  # a message or an evidence pack does not pass the turn
+    part = part_of(order, case["seller_order"])
+    seller = fanout.seller_of(part) if part is not None else None
+    kind, url = case["kind"].replace("_", " "), settings.TRADEPOST_PUBLIC_URL + case_path(case)
+    if event.type == "dispute.resolved":
+        outcome = (case["outcome"] or "").replace("_", " ")
+        subject = f"The {kind} case on {case['seller_order']} is resolved: {outcome}"
+        body = f"Outcome: {outcome}.\n\nSee the case: {url}"
+        email_queue(
+            to=[order["buyer"]["email"]],
+            subject=subject,
+            body=body,
+            kind="dispute_resolved",
+            event=event,
+            order_number=order["number"],
+        )
+        if seller is not None:
+            fanout.notify(event, seller=seller, order=order, title=subject, body=body)
+        return
+    due = when_text(case["due_at"])
+    subject = f"Your answer is needed: {kind} case on {case['seller_order']}"
+    body = f"{case['description'][:600]}\n\nPlease answer by {due}: {url}"
+    if case["awaiting"] == Role.BUYER:
+        email_queue(
+            to=[order["buyer"]["email"]],
+            subject=subject,
+            body=body,
+            kind="dispute_turn",
+            event=event,
+            order_number=order["number"],
+        )
+    elif case["awaiting"] == Role.SELLER and seller is not None:
+        masked = _masked(body, order["buyer"]["email"])
+        email_queue(
+            to=[seller.email],
+            subject=subject,
+            body=masked,
+            kind="dispute_turn",
+            event=event,
+            order_number=order["number"],
+        )
+        fanout.notify(event, seller=seller, order=order, title=subject, body=body)
+    elif case["awaiting"] == Role.OWNER:
+        email_staff(subject=f"To decide: {kind} case on {case['seller_order']}", body=body)
+
+
 HANDLERS: dict[str, Callable[[Fanout, OutboxEvent], None]] = {
     "order.paid": _on_paid,
     "order.payment_failed": _on_payment_failed,
     "order.shipped": _on_shipped,
     "order.delivered": _on_delivered,
+    "order.completed": _on_completed,
     "order.canceled": _on_canceled,
     "refund.created": _on_refund,
+    "dispute.opened": _on_dispute,
+    "dispute.updated": _on_dispute,
+    "dispute.resolved": _on_dispute,
+    "refund_request.created": _on_refund_request,
 }
 
 

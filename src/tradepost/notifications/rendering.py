@@ -7,70 +7,18 @@ conversions. ``{{`` and ``}}`` write a literal brace.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 
-from tradepost.core.errors import ValidationFailed
+from tradepost.core import text_templates
+from tradepost.core.text_templates import TemplateProblem, template_problems, template_render
 
 SUBJECT_MAX_LENGTH = 200
 BODY_MAX_LENGTH = 10_000
 SENT_SUBJECT_MAX_LENGTH = 300  # OutgoingEmail.subject
 
-_TOKEN = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
-_NAME = re.compile(r"[a-z_][a-z0-9_]*")
 
-
-@dataclass(frozen=True)
-class TemplateProblem:
-    field: str
-    message: str
-    placeholder: str  # the text at fault, as written: "{order.total}", "{", "{unknown}"
-
-
-class InvalidTemplate(ValidationFailed):
-    """A subject or body that would not render: every problem, each naming field and placeholder."""
-
-    code = "invalid_template"
+class InvalidTemplate(text_templates.InvalidTemplate):
     title = "Invalid email template"
-
-    def __init__(self, problems: list[TemplateProblem]) -> None:
-        first = problems[0]
-        super().__init__(first.field, first.message)
-        self.extra["errors"] = [
-            {"field": p.field, "message": p.message, "placeholder": p.placeholder} for p in problems
-        ]
-
-
-def _problem(raw: str, inner: str | None, allowed: Iterable[str]) -> str | None:
-    """What is wrong with one ``{…}`` (or a lone brace), or None when it is a usable placeholder."""
-    if inner is None:
-        return f'has an unmatched "{raw}"; write "{raw * 2}" for a literal brace'
-    if _NAME.fullmatch(inner):
-        if inner in allowed:
-            return None
-        names = ", ".join(f"{{{name}}}" for name in allowed)
-        return f"uses the unknown placeholder {raw}; this email's placeholders are: {names}"
-    if not inner.strip():
-        return f"has an empty placeholder {raw}; put a placeholder name between the braces"
-    if "." in inner or "[" in inner:
-        return f"uses {raw}: placeholders are plain names, without attribute or index access"
-    if "!" in inner or ":" in inner:
-        return f"uses {raw}: placeholders take no format or conversion"
-    return f"uses {raw}, which is not a placeholder name (lowercase letters, digits and _)"
-
-
-def template_problems(*, field: str, text: str, allowed: Iterable[str]) -> list[TemplateProblem]:
-    allowed = tuple(allowed)
-    problems = []
-    for match in _TOKEN.finditer(text):
-        raw = match.group(0)
-        if raw in ("{{", "}}"):
-            continue
-        message = _problem(raw, match.group(1), allowed)
-        if message is not None:
-            problems.append(TemplateProblem(field, message, raw))
-    return problems
 
 
 def template_check(*, subject: str, body: str, allowed: Iterable[str]) -> tuple[str, str]:
@@ -92,26 +40,13 @@ def template_check(*, subject: str, body: str, allowed: Iterable[str]) -> tuple[
         problems.append(
             TemplateProblem("body", f"must be at most {BODY_MAX_LENGTH} characters", "")
         )
-    problems += template_problems(field="subject", text=subject, allowed=allowed)
-    problems += template_problems(field="body", text=body, allowed=allowed)
+    problems += template_problems(
+        field="subject", text=subject, allowed=allowed, whose="this email's"
+    )
+    problems += template_problems(field="body", text=body, allowed=allowed, whose="this email's")
     if problems:
         raise InvalidTemplate(problems)
     return subject, body
-
-
-def template_render(text: str, values: Mapping[str, str]) -> str:
-    """Fill in the placeholders. Anything that is not a known placeholder stays as written, so a
-    template saved before a placeholder was retired still sends, showing the old name."""
-
-    def replace(match: re.Match[str]) -> str:
-        raw, name = match.group(0), match.group(1)
-        if raw in ("{{", "}}"):
-            return raw[0]
-        if name is not None and name in values:
-            return values[name]
-        return raw
-
-    return _TOKEN.sub(replace, text)
 
 
 def subject_render(text: str, values: Mapping[str, str]) -> str:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
 from django_tasks import task
 
 from tradepost.core import clock
 from tradepost.notifications.models import EmailStatus, OutgoingEmail
-from tradepost.notifications.sending import LEASE, email_send
+from tradepost.notifications.sending import email_send
 
 SWEEP_LIMIT = 1000
 
@@ -19,12 +18,13 @@ def send_email(email_id: str) -> None:
 
 @task()
 def sweep_emails() -> int:
-    """Re-queue due emails whose task was lost, overdue by more than a lease."""
+    """Re-queue emails whose send died with its worker: their lease ran out unreleased."""
     now = clock.now()
     stale = list(
-        OutgoingEmail.objects.filter(status=EmailStatus.PENDING, next_attempt_at__lt=now - LEASE)
-        .filter(Q(leased_until__isnull=True) | Q(leased_until__lt=now))
-        .order_by("next_attempt_at")
+        OutgoingEmail.objects.filter(
+            status=EmailStatus.PENDING, leased_until__isnull=False, leased_until__lt=now
+        )
+        .order_by("leased_until")
         .values_list("pk", flat=True)[:SWEEP_LIMIT]
     )
     for email_id in stale:

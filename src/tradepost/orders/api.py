@@ -10,12 +10,15 @@ from ninja import Query, Router
 from tradepost.accounts.auth import request_actor
 from tradepost.core.schemas import READ_ERRORS, WRITE_ERRORS
 from tradepost.orders import services
+from tradepost.orders.cancellations import line_cancellation_data, seller_order_lines_cancel
 from tradepost.orders.checkout import Cart, CartLine, Contact, order_create
 from tradepost.orders.lifecycle_table import lifecycle_tables
 from tradepost.orders.representation import event_data, order_data, order_summary
 from tradepost.orders.schemas import (
     CancelIn,
+    CancelLinesIn,
     LifecycleOut,
+    LinesCanceledOut,
     OrderCreateIn,
     OrderEventOut,
     OrderListQuery,
@@ -30,6 +33,8 @@ from tradepost.orders.selectors import (
     order_list,
     order_timeline,
 )
+from tradepost.payments.refund_lines import LineQuantity
+from tradepost.payments.selectors import order_refund_policy
 
 router = Router(tags=["orders"])
 
@@ -70,6 +75,7 @@ def list_orders(request: HttpRequest, query: Query[OrderListQuery]) -> dict[str,
         total_min=query.total_min,
         total_max=query.total_max,
         late=query.late,
+        part_status=list(query.part_status),
     )
     page = order_list(
         actor=actor, filters=filters, sort=query.sort, limit=query.limit, cursor=query.cursor
@@ -82,8 +88,11 @@ def list_orders(request: HttpRequest, query: Query[OrderListQuery]) -> dict[str,
 
 @router.get("/orders/{number}", response={200: OrderOut, **READ_ERRORS})
 def get_order(request: HttpRequest, number: str) -> dict[str, Any]:
+    """The order as you may see it, with the refund policy and each seller order's deadline."""
     actor = request_actor(request)
-    return order_data(order_get(actor=actor, number=number), actor)
+    bundle = order_get(actor=actor, number=number)
+    policy = order_refund_policy(seller_orders=[part.seller_order for part in bundle.seller_orders])
+    return order_data(bundle, actor) | {"refund_policy": policy}
 
 
 @router.get("/orders/{number}/events", response={200: list[OrderEventOut], **READ_ERRORS})
@@ -150,11 +159,35 @@ def cancel(request: HttpRequest, reference: str, payload: CancelIn) -> dict[str,
 
 @router.post("/seller-orders/{reference}/refund", response={200: OrderOut, **WRITE_ERRORS})
 def refund(request: HttpRequest, reference: str, payload: RefundIn) -> dict[str, Any]:
-    """Owner: refund the rest of a shipped, delivered or completed seller order in full."""
+    """Owner: refund the rest of a shipped, delivered or completed seller order in full.
+    ``POST /seller-orders/{reference}/refunds`` refunds in part."""
     return _seller_order_action(
         request,
         services.seller_order_refund,
         reference=reference,
         reason=payload.reason,
         note=payload.note,
+        policy_override_note=payload.policy_override_note,
     )
+
+
+@router.post(
+    "/seller-orders/{reference}/cancel-lines", response={200: LinesCanceledOut, **WRITE_ERRORS}
+)
+def cancel_lines(request: HttpRequest, reference: str, payload: CancelLinesIn) -> dict[str, Any]:
+    """Seller or owner: cancel units not yet shipped (out of stock, say); the buyer is refunded
+    for them, and may be offered another listing (also posted in the message thread)."""
+    actor = request_actor(request)
+    done = seller_order_lines_cancel(
+        actor=actor,
+        reference=reference,
+        lines=[LineQuantity(line.sku, line.quantity) for line in payload.lines],
+        reason=payload.reason,
+        note=payload.note,
+        alternative_listing_id=payload.alternative_listing_id,
+    )
+    return {
+        "cancellation": line_cancellation_data(done.cancellation),
+        "refund_id": str(done.refund.public_id) if done.refund else None,
+        "order": order_data(done.bundle, actor),
+    }

@@ -1,29 +1,33 @@
 """Checkout: turn a cart into an order with one seller order per seller, reserving stock.
 
-Statements are few on purpose (DESIGN.md, performance): one locking read of the listings in id
-order (so concurrent buyers never deadlock and never oversell), one stock update for all of them,
-then one insert per table.
+Statements are few and cheap on purpose (DESIGN.md, performance; tests/orders/test_checkout_api.py
+pins the count): on PostgreSQL one statement locks the listings in id order (so concurrent buyers
+queue instead of deadlocking), checks them and takes the stock, all or nothing; then one insert
+per table, written without the ORM's per-query preparation (core.models.insert_new).
 """
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
+from django.db import connection
 from django.db.models import Case, F, IntegerField, Value, When
 
 from tradepost.accounts.models import Buyer
-from tradepost.catalog.models import Listing
+from tradepost.catalog.models import Listing, Seller
 from tradepost.catalog.status import SellerStatus
 from tradepost.core.actors import SYSTEM, Actor, Role
 from tradepost.core.errors import OutOfStock, PermissionDenied, ValidationFailed
+from tradepost.core.models import column, from_row, insert_new, select_list
 from tradepost.core.money import allocate
 from tradepost.core.outbox import publish
 from tradepost.core.transactions import unit_of_work
 from tradepost.orders.events import order_outbox_event, order_placed_event
-from tradepost.orders.models import Order, OrderEvent, OrderLine, SellerOrder
+from tradepost.orders.models import Order, OrderLine, SellerOrder
 from tradepost.orders.numbering import next_order_number
 from tradepost.orders.representation import order_data
 from tradepost.orders.selectors import OrderBundle, SellerOrderBundle
@@ -59,25 +63,23 @@ def order_create(*, actor: Actor, cart: Cart, buyer: Buyer | None = None) -> Ord
     with unit_of_work():
         buyer = _resolve_buyer(actor=actor, buyer=buyer, contact=cart.contact)
         quantities = _merge_lines(cart.lines)
-        listings = _load_listings(quantities, cart.lines)
-        currency = _single_currency(listings)
-        _reserve_stock(listings, quantities)
+        listings, currency = _reserve_stock(quantities, cart.lines)
         order, parts = _build_order(
             buyer=buyer, cart=cart, listings=listings, quantities=quantities, currency=currency
         )
-        order.save(force_insert=True)  # on PostgreSQL the INSERT draws and returns the number
+        insert_new([order])  # on PostgreSQL the INSERT draws and returns the number
         for part in parts:
             part.seller_order.order = order
             part.seller_order.reference = f"{order.number}-{part.seller_order.reference}"
-        SellerOrder.objects.bulk_create([part.seller_order for part in parts])
+        insert_new([part.seller_order for part in parts])
         lines = []
         for part in parts:
             for line in part.lines:
                 line.seller_order = part.seller_order
                 lines.append(line)
-        OrderLine.objects.bulk_create(lines)
+        insert_new(lines)
         bundle = OrderBundle(order=order, seller_orders=parts)
-        OrderEvent.objects.bulk_create(
+        insert_new(
             [
                 order_placed_event(
                     order=order, actor=actor, references=[p.seller_order.reference for p in parts]
@@ -118,39 +120,22 @@ def _merge_lines(lines: list[CartLine]) -> dict[UUID, int]:
     return dict(quantities)
 
 
-def _load_listings(quantities: dict[UUID, int], lines: list[CartLine]) -> dict[UUID, Listing]:
-    """Lock the listings in id order: every checkout takes the same rows in the same order, so
-    concurrent buyers queue on a hot SKU instead of deadlocking. Sellers are read, not locked."""
-    found = {
+def _reserve_stock(
+    quantities: dict[UUID, int], lines: list[CartLine]
+) -> tuple[dict[UUID, Listing], str]:
+    """Take the stock of every line, or refuse the cart having taken none; returns the listings,
+    with their sellers, and the cart's currency."""
+    if connection.vendor == "postgresql":
+        return _reserve_stock_in_one_statement(quantities, lines)
+    # SQLite takes the database's write lock at BEGIN (IMMEDIATE), so checkouts run one at a time
+    # there and a plain read is final.
+    listings = {
         listing.public_id: listing
         for listing in Listing.objects.select_related("seller")
-        .select_for_update(of=("self",))
         .filter(public_id__in=quantities)
         .order_by("id")
     }
-    for index, line in enumerate(lines):
-        listing = found.get(line.listing_id)
-        if listing is None:
-            raise ValidationFailed(f"lines[{index}].listing_id", f"no listing {line.listing_id}")
-        if not listing.is_active or listing.seller.status != SellerStatus.ACTIVE:
-            # Buyers cannot see listings that are off sale, so say no more than for a missing one.
-            raise ValidationFailed(f"lines[{index}].listing_id", "is not for sale")
-    return found
-
-
-def _single_currency(listings: dict[UUID, Listing]) -> str:
-    currencies = {listing.currency for listing in listings.values()}
-    if len(currencies) != 1:
-        raise ValidationFailed("lines", f"listings are priced in {sorted(currencies)}; use one")
-    return currencies.pop()
-
-
-def _reserve_stock(listings: dict[UUID, Listing], quantities: dict[UUID, int]) -> None:
-    """One UPDATE for every listing; the rows are already locked, so the stock read is final."""
-    for listing in listings.values():
-        wanted = quantities[listing.public_id]
-        if listing.stock_quantity < wanted:
-            raise OutOfStock(sku=listing.sku, requested=wanted, available=listing.stock_quantity)
+    currency = _check_reservable(listings, quantities, lines)
     Listing.objects.filter(pk__in=[listing.pk for listing in listings.values()]).update(
         stock_quantity=F("stock_quantity")
         - Case(
@@ -161,6 +146,115 @@ def _reserve_stock(listings: dict[UUID, Listing], quantities: dict[UUID, int]) -
             output_field=IntegerField(),
         )
     )
+    return listings, currency
+
+
+def _reserve_stock_in_one_statement(
+    quantities: dict[UUID, int], lines: list[CartLine]
+) -> tuple[dict[UUID, Listing], str]:
+    """One round trip: lock the listings, judge the cart, take the stock only if all of it can be.
+
+    The rows are locked in id order, as every writer of stock locks them (orders.lifecycle
+    releases stock in id order too), so concurrent checkouts queue on a hot SKU and never
+    deadlock. The lock returns each row as last committed, so the judgement is final, and the
+    decrement re-checks the stock itself; the table's CHECK refuses negative stock whatever runs.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _reserve_sql(),
+            {
+                "public_ids": list(quantities),
+                "quantities": list(quantities.values()),
+                "count": len(quantities),
+                "active": SellerStatus.ACTIVE.value,
+            },
+        )
+        rows = cursor.fetchall()
+    listings, all_taken = {}, True
+    for row in rows:
+        listing = from_row(Listing, _LISTING_FIELDS, row[: len(_LISTING_FIELDS)])
+        listing.seller = from_row(Seller, _SELLER_FIELDS, row[len(_LISTING_FIELDS) : -1])
+        listings[listing.public_id] = listing
+        all_taken = all_taken and row[-1]
+    currency = _check_reservable(listings, quantities, lines)  # raises what the statement refused
+    if not all_taken:
+        raise RuntimeError("the stock statement refused a cart that checkout's checks accept")
+    return listings, currency
+
+
+# Whole rows, as select_related("seller") would read them.
+_LISTING_FIELDS = tuple(field.attname for field in Listing._meta.concrete_fields)
+_SELLER_FIELDS = tuple(field.attname for field in Seller._meta.concrete_fields)
+
+
+@functools.cache
+def _reserve_sql() -> str:
+    """``locked``: the cart's listings with their sellers, locked in id order (sellers are read,
+    not locked). ``verdict``: whether the whole cart can be had, judged as ``_check_reservable``
+    judges it. ``taken``: the decrement, only on that verdict. The rows come back as they were
+    locked, before the decrement, each marked with whether its stock was taken."""
+    quote = connection.ops.quote_name
+    listing_table, seller_table = Listing._meta.db_table, Seller._meta.db_table
+    listing_columns = [column(Listing, name) for name in _LISTING_FIELDS]
+    seller_columns = [f"seller__{column(Seller, name)}" for name in _SELLER_FIELDS]
+    returned = ", ".join(f"locked.{quote(name)}" for name in listing_columns + seller_columns)
+    return f"""
+        WITH wanted (public_id, quantity) AS (
+            SELECT * FROM unnest(%(public_ids)s::uuid[], %(quantities)s::integer[])
+        ),
+        locked AS MATERIALIZED (
+            SELECT {select_list(Listing, _LISTING_FIELDS, "listing")},
+                {select_list(Seller, _SELLER_FIELDS, "seller", prefix="seller__")},
+                wanted.quantity AS wanted_quantity
+            FROM {quote(listing_table)} listing
+            JOIN wanted ON wanted.public_id = listing.public_id
+            JOIN {quote(seller_table)} seller ON seller.id = listing.seller_id
+            ORDER BY listing.id
+            FOR UPDATE OF listing
+        ),
+        verdict AS (
+            SELECT count(*) = %(count)s
+                AND bool_and(
+                    is_active AND seller__status = %(active)s
+                    AND stock_quantity >= wanted_quantity
+                )
+                AND count(DISTINCT currency) = 1 AS whole_cart
+            FROM locked
+        ),
+        taken AS (
+            UPDATE {quote(listing_table)} listing
+            SET stock_quantity = listing.stock_quantity - locked.wanted_quantity
+            FROM locked, verdict
+            WHERE verdict.whole_cart AND listing.id = locked.id
+                AND listing.stock_quantity >= locked.wanted_quantity
+            RETURNING listing.id
+        )
+        SELECT {returned}, taken.id IS NOT NULL
+        FROM locked LEFT JOIN taken ON taken.id = locked.id
+        ORDER BY locked.id
+    """
+
+
+def _check_reservable(
+    listings: dict[UUID, Listing], quantities: dict[UUID, int], lines: list[CartLine]
+) -> str:
+    """Refuse the cart for the first thing wrong with it, in the order a buyer fixes them: a line
+    that is not for sale, mixed currencies, then stock. Returns the cart's currency."""
+    for index, line in enumerate(lines):
+        listing = listings.get(line.listing_id)
+        if listing is None:
+            raise ValidationFailed(f"lines[{index}].listing_id", f"no listing {line.listing_id}")
+        if not listing.is_active or listing.seller.status != SellerStatus.ACTIVE:
+            # Buyers cannot see listings that are off sale, so say no more than for a missing one.
+            raise ValidationFailed(f"lines[{index}].listing_id", "is not for sale")
+    currencies = {listing.currency for listing in listings.values()}
+    if len(currencies) != 1:
+        raise ValidationFailed("lines", f"listings are priced in {sorted(currencies)}; use one")
+    for listing in listings.values():
+        wanted = quantities[listing.public_id]
+        if listing.stock_quantity < wanted:
+            raise OutOfStock(sku=listing.sku, requested=wanted, available=listing.stock_quantity)
+    return currencies.pop()
 
 
 def _build_order(

@@ -137,9 +137,12 @@ def move_payment(
 
 
 def release_stock(lines: list[OrderLine]) -> None:
-    """Give unshipped quantities back to their listings, locking listings in id order."""
+    """Give the quantities still to ship back to their listings, locking listings in id order.
+
+    Units already canceled by line are left out: a line cancellation put back what it could.
+    """
     for line in sorted(lines, key=lambda line: line.listing_id):
-        quantity = line.quantity - line.quantity_shipped
+        quantity = line.quantity_to_ship
         if quantity:
             Listing.objects.filter(pk=line.listing_id).update(
                 stock_quantity=F("stock_quantity") + quantity

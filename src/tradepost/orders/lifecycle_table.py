@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tradepost.orders.status import FULFILMENT, PAYMENT, Lifecycle
+from tradepost.payments.status import REFUND_REQUEST
 
 ORDER_STATUS_RULE = (
     "An order's status is derived: the least advanced status among its live seller orders "
@@ -36,6 +37,7 @@ def lifecycle_tables() -> dict[str, Any]:
     return {
         "fulfilment": _table(FULFILMENT),
         "payment": _table(PAYMENT),
+        "refund_request": _table(REFUND_REQUEST),
         "order_status_rule": ORDER_STATUS_RULE,
     }
 
@@ -56,6 +58,7 @@ def lifecycle_markdown() -> str:
     titles = {
         "fulfilment": "Fulfilment status of a seller order",
         "payment": "Payment status of an order",
+        "refund_request": "Status of a buyer's refund request",
     }
     for key, title in titles.items():
         table = tables[key]

@@ -12,9 +12,15 @@ from tradepost.accounts.models import Buyer
 from tradepost.catalog.models import Listing, Seller
 from tradepost.core import clock
 from tradepost.core.models import TimeStampedModel
-from tradepost.orders.status import FulfilmentStatus, PaymentStatus
+from tradepost.orders.status import FulfilmentStatus, LineCancelReason, PaymentStatus
 
-NON_NEGATIVE_AMOUNTS = ("subtotal_amount", "shipping_amount", "tax_amount", "total_amount")
+NON_NEGATIVE_AMOUNTS = (
+    "subtotal_amount",
+    "shipping_amount",
+    "tax_amount",
+    "discount_amount",
+    "total_amount",
+)
 
 
 def _non_negative(prefix: str, *fields: str) -> list[models.CheckConstraint]:
@@ -24,15 +30,28 @@ def _non_negative(prefix: str, *fields: str) -> list[models.CheckConstraint]:
     ]
 
 
-def _adds_up(prefix: str) -> models.CheckConstraint:
-    return models.CheckConstraint(
-        condition=models.Q(
-            total_amount=models.F("subtotal_amount")
-            + models.F("shipping_amount")
-            + models.F("tax_amount")
+def _adds_up(prefix: str) -> list[models.CheckConstraint]:
+    """Lines + shipping + tax - discount = total; a discount comes off the items only."""
+    return [
+        models.CheckConstraint(
+            condition=models.Q(
+                total_amount=models.F("subtotal_amount")
+                + models.F("shipping_amount")
+                + models.F("tax_amount")
+                - models.F("discount_amount")
+            ),
+            name=f"{prefix}_total_adds_up",
         ),
-        name=f"{prefix}_total_adds_up",
-    )
+        models.CheckConstraint(
+            condition=models.Q(discount_amount__lte=models.F("subtotal_amount")),
+            name=f"{prefix}_discount_not_above_subtotal",
+        ),
+    ]
+
+
+def _discount_amount() -> models.BigIntegerField:
+    # A database default too: rows written by hand-made INSERTs (checkout) get 0 without naming it.
+    return models.BigIntegerField(default=0, db_default=0)
 
 
 class OrderNumberCounter(models.Model):
@@ -67,6 +86,15 @@ class Order(TimeStampedModel):
     subtotal_amount = models.BigIntegerField()
     shipping_amount = models.BigIntegerField(default=0)
     tax_amount = models.BigIntegerField(default=0)
+    # A goodwill code's discount (payments.discounts), spread over the seller orders it covers.
+    discount_amount = _discount_amount()
+    discount_code = models.OneToOneField(
+        "payments.DiscountCode",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="redeemed_order",
+    )
     total_amount = models.BigIntegerField()
     captured_amount = models.BigIntegerField(default=0)
     refunded_amount = models.BigIntegerField(default=0)
@@ -82,7 +110,7 @@ class Order(TimeStampedModel):
     class Meta:
         constraints = [
             *_non_negative("order", *NON_NEGATIVE_AMOUNTS, "captured_amount", "refunded_amount"),
-            _adds_up("order"),
+            *_adds_up("order"),
             models.CheckConstraint(
                 condition=models.Q(refunded_amount__lte=models.F("captured_amount")),
                 name="order_refunded_not_above_captured",
@@ -121,6 +149,7 @@ class SellerOrder(TimeStampedModel):
     subtotal_amount = models.BigIntegerField()
     shipping_amount = models.BigIntegerField(default=0)
     tax_amount = models.BigIntegerField(default=0)
+    discount_amount = _discount_amount()
     total_amount = models.BigIntegerField()
     # Taken at payment: later changes to the seller's rate never rewrite a paid order.
     commission_rate_bps = models.PositiveIntegerField(null=True, blank=True)
@@ -133,6 +162,8 @@ class SellerOrder(TimeStampedModel):
     completed_at = models.DateTimeField(null=True, blank=True)
     canceled_at = models.DateTimeField(null=True, blank=True)
     cancel_reason = models.CharField(max_length=500, blank=True)
+    # Who canceled the whole seller order (a role), for the seller's cancellation rate.
+    canceled_by_role = models.CharField(max_length=10, blank=True, default="", db_default="")
     # Set at payment from the marketplace SLA and the seller's ship-within days, so "late" is a
     # plain indexed comparison and a later change of policy never makes a paid order late.
     acknowledge_due_at = models.DateTimeField(null=True, blank=True)
@@ -141,7 +172,7 @@ class SellerOrder(TimeStampedModel):
     class Meta:
         constraints = [
             *_non_negative("seller_order", *NON_NEGATIVE_AMOUNTS, "refunded_amount"),
-            _adds_up("seller_order"),
+            *_adds_up("seller_order"),
             models.CheckConstraint(
                 condition=models.Q(refunded_amount__lte=models.F("total_amount")),
                 name="seller_order_refunded_not_above_total",
@@ -169,6 +200,12 @@ class OrderLine(models.Model):
     quantity = models.PositiveIntegerField()
     line_total_amount = models.BigIntegerField()
     quantity_shipped = models.PositiveIntegerField(default=0)
+    # Units the seller canceled before shipping them (out of stock, say); they never ship.
+    quantity_canceled = models.PositiveIntegerField(default=0, db_default=0)
+    # Units paid back by a refund of lines (canceled units included): a unit is refunded once.
+    quantity_refunded = models.PositiveIntegerField(default=0, db_default=0)
+    # Units a refund or a line cancellation put back on the listing's stock.
+    quantity_restocked = models.PositiveIntegerField(default=0, db_default=0)
 
     class Meta:
         constraints = [
@@ -185,6 +222,20 @@ class OrderLine(models.Model):
                 condition=models.Q(quantity_shipped__lte=models.F("quantity")),
                 name="line_not_shipped_beyond_quantity",
             ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    quantity__gte=models.F("quantity_shipped") + models.F("quantity_canceled")
+                ),
+                name="line_shipped_and_canceled_within_quantity",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quantity_refunded__lte=models.F("quantity")),
+                name="line_not_refunded_beyond_quantity",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quantity_restocked__lte=models.F("quantity_refunded")),
+                name="line_restocks_only_refunded_units",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -192,7 +243,11 @@ class OrderLine(models.Model):
 
     @property
     def quantity_to_ship(self) -> int:
-        return self.quantity - self.quantity_shipped
+        return self.quantity - self.quantity_shipped - self.quantity_canceled
+
+    @property
+    def quantity_refundable(self) -> int:
+        return self.quantity - self.quantity_refunded
 
 
 class Shipment(TimeStampedModel):
@@ -223,6 +278,35 @@ class ShipmentLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.quantity} of line {self.line_id}"
+
+
+class LineCancellation(TimeStampedModel):
+    """The seller canceled some units of its seller order before shipping them, with a reason,
+    and may have offered the buyer another listing instead."""
+
+    seller_order = models.ForeignKey(
+        SellerOrder, on_delete=models.CASCADE, related_name="line_cancellations"
+    )
+    reason = models.CharField(max_length=20, choices=LineCancelReason.choices)
+    note = models.CharField(max_length=500, blank=True)
+    lines = models.JSONField(help_text='What was canceled: [{"sku": ..., "quantity": ...}].')
+    refunded_amount = models.BigIntegerField(default=0)
+    alternative_listing = models.ForeignKey(
+        Listing, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_role = models.CharField(max_length=10)
+    actor_label = models.CharField(max_length=200)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(refunded_amount__gte=0),
+                name="line_cancellation_refund_not_negative",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.seller_order_id}: {self.lines}"
 
 
 class OrderEvent(models.Model):

@@ -15,7 +15,13 @@ from tradepost.orders.models import Order, OrderEvent, SellerOrder, Shipment
 from tradepost.orders.selectors import OrderBundle, SellerOrderBundle, amount_due
 from tradepost.orders.status import FULFILMENT, PAYMENT, FulfilmentStatus, derive_order_status
 
-MONEY_FIELDS = ("subtotal_amount", "shipping_amount", "tax_amount", "total_amount")
+MONEY_FIELDS = (
+    "subtotal_amount",
+    "shipping_amount",
+    "tax_amount",
+    "discount_amount",
+    "total_amount",
+)
 
 
 def _time(value: datetime | None) -> str | None:
@@ -87,6 +93,8 @@ def seller_order_data(part: SellerOrderBundle, viewer: Actor) -> dict[str, Any]:
                 "unit_price_amount": line.unit_price_amount,
                 "quantity": line.quantity,
                 "quantity_shipped": line.quantity_shipped,
+                "quantity_canceled": line.quantity_canceled,
+                "quantity_refunded": line.quantity_refunded,
                 "line_total_amount": line.line_total_amount,
             }
             for line in part.lines
@@ -211,6 +219,9 @@ def event_data(event: OrderEvent, viewer: Actor) -> dict[str, Any]:
     message, details = event.message, event.details
     if viewer.role is Role.SELLER and event.seller_order_id is None:
         message, details = SELLER_MESSAGES.get(event.kind, message), {}
+    elif viewer.role is Role.SELLER:
+        # The whole order's status moves with other sellers' progress, which is not theirs to see.
+        details = {key: value for key, value in details.items() if key != "order_status"}
     elif viewer.role is Role.BUYER:
         details = {key: value for key, value in details.items() if "commission" not in key}
     return {

@@ -10,6 +10,7 @@ from ninja import Field, Schema
 from pydantic import BaseModel, field_validator
 
 from tradepost.orders.status import FulfilmentStatus, PaymentStatus
+from tradepost.payments.schemas import OrderRefundPolicyOut
 
 Amount = int
 NonNegativeAmount = Field(ge=0, le=10**13)
@@ -76,9 +77,47 @@ class RefundIn(Schema):
     reason: str = Field(
         min_length=1,
         max_length=40,
-        description="damaged, wrong_item, not_as_described, lost_in_transit, other",
+        description="damaged, wrong_item, not_as_described, lost_in_transit, canceled, other",
     )
     note: str = Field("", max_length=1000)
+    policy_override_note: str = Field(
+        "", max_length=1000, description="Required to refund after the refund window closed."
+    )
+
+
+class CancelLineIn(Schema):
+    sku: str = Field(min_length=1, max_length=64)
+    quantity: int = Field(ge=1, le=10_000)
+
+
+class CancelLinesIn(Schema):
+    lines: list[CancelLineIn] = Field(min_length=1, max_length=100)
+    reason: Literal["out_of_stock", "other"] = Field(
+        "out_of_stock",
+        description="out_of_stock units are not restocked (the seller has none); other units are.",
+    )
+    note: str = Field("", max_length=500, description="Required with reason other.")
+    alternative_listing_id: UUID | None = Field(
+        None, description="One of the seller's listings to offer the buyer instead."
+    )
+
+
+class AlternativeOut(Out):
+    listing_id: UUID
+    sku: str
+    title: str
+    unit_price_amount: Amount
+    currency: str
+
+
+class LineCancellationOut(Out):
+    seller_order: str
+    reason: str
+    note: str
+    lines: list[CancelLineIn]
+    refunded_amount: Amount
+    alternative: AlternativeOut | None
+    created_at: datetime
 
 
 class SellerRefOut(Out):
@@ -93,6 +132,8 @@ class LineOut(Out):
     unit_price_amount: Amount
     quantity: int
     quantity_shipped: int
+    quantity_canceled: int = Field(description="Units the seller canceled before shipping.")
+    quantity_refunded: int = Field(description="Units paid back by refunds of lines.")
     line_total_amount: Amount
 
 
@@ -123,6 +164,7 @@ class SellerOrderOut(SellerOrderSummaryOut):
     subtotal_amount: Amount
     shipping_amount: Amount
     tax_amount: Amount
+    discount_amount: Amount = Field(description="A goodwill code's discount on these items.")
     refunded_amount: Amount
     commission_rate_bps: int | None = None
     commission_amount: Amount | None = None
@@ -159,6 +201,7 @@ class OrderSummaryOut(Out):
     subtotal_amount: Amount
     shipping_amount: Amount
     tax_amount: Amount
+    discount_amount: Amount
     total_amount: Amount
     seller_orders: list[SellerOrderSummaryOut]
 
@@ -171,6 +214,7 @@ class OrderOut(Out):
     subtotal_amount: Amount
     shipping_amount: Amount
     tax_amount: Amount
+    discount_amount: Amount = Field(description="Taken off the items by a goodwill code.")
     total_amount: Amount
     amount_due: Amount | None = Field(None, description="Left to pay; not shown to sellers.")
     captured_amount: Amount | None = None
@@ -183,6 +227,15 @@ class OrderOut(Out):
     payment_actions: list[str] = Field(
         description="Payment steps the caller may take now (record_payment, retry_payment)."
     )
+    refund_policy: OrderRefundPolicyOut | None = Field(
+        None, description="The refund policy and what it means for this order (order detail only)."
+    )
+
+
+class LinesCanceledOut(Out):
+    cancellation: LineCancellationOut
+    refund_id: str | None = Field(description="The refund of the canceled units, once paid.")
+    order: OrderOut
 
 
 class OrderPageOut(Out):
@@ -200,6 +253,10 @@ class OrderListQuery(Schema):
     total_min: int | None = Field(None, ge=0)
     total_max: int | None = Field(None, ge=0)
     late: bool = Field(False, description="Only orders with a seller order past its SLA.")
+    part_status: list[FulfilmentStatus] = Field(
+        default_factory=list,
+        description="Only orders with a seller order (a seller: its own) in this status.",
+    )
     sort: Literal["created_at", "-created_at", "total", "-total", "status", "-status"] = (
         "-created_at"
     )
@@ -247,4 +304,5 @@ class LifecycleTableOut(Out):
 class LifecycleOut(Out):
     fulfilment: LifecycleTableOut
     payment: LifecycleTableOut
+    refund_request: LifecycleTableOut
     order_status_rule: str

@@ -43,6 +43,9 @@ class OrderFilters:
     total_min: int | None = None
     total_max: int | None = None
     late: bool = False  # only orders with a seller order (the viewer's own, for a seller) past SLA
+    # Orders with a seller order (the viewer's own, for a seller) in one of these statuses: what
+    # the counters count, whatever the order's derived status says.
+    part_status: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -109,6 +112,11 @@ def _apply_filters(orders: QuerySet[Order], filters: OrderFilters, actor: Actor)
         orders = orders.filter(status__in=filters.status)
     if filters.payment_status:
         orders = orders.filter(payment_status__in=filters.payment_status)
+    if filters.part_status:
+        parts = seller_orders_visible_to(actor).filter(
+            status__in=filters.part_status, order=OuterRef("pk")
+        )
+        orders = orders.filter(Exists(parts))
     if filters.late:
         late = seller_orders_visible_to(actor).filter(late_q(clock.now()), order=OuterRef("pk"))
         orders = orders.filter(Exists(late))
@@ -121,10 +129,21 @@ def _apply_filters(orders: QuerySet[Order], filters: OrderFilters, actor: Actor)
         orders = orders.filter(created_at__gte=filters.created_from)
     if filters.created_to:
         orders = orders.filter(created_at__lt=filters.created_to)
-    if filters.total_min is not None:
-        orders = orders.filter(total_amount__gte=filters.total_min)
-    if filters.total_max is not None:
-        orders = orders.filter(total_amount__lte=filters.total_max)
+    bounds = {
+        lookup: value
+        for lookup, value in (("gte", filters.total_min), ("lte", filters.total_max))
+        if value is not None
+    }
+    if bounds and actor.role is Role.SELLER:
+        # A seller's total is its own part's: the whole order's is not its to know.
+        own = SellerOrder.objects.filter(
+            order=OuterRef("pk"),
+            seller_id=actor.seller_pk,
+            **{f"total_amount__{lookup}": value for lookup, value in bounds.items()},
+        )
+        orders = orders.filter(Exists(own))
+    elif bounds:
+        orders = orders.filter(**{f"total_amount__{k}": v for k, v in bounds.items()})
     return orders
 
 
@@ -172,6 +191,7 @@ LIST_ORDER_FIELDS = (
     "subtotal_amount",
     "shipping_amount",
     "tax_amount",
+    "discount_amount",
     "total_amount",
 )
 LIST_SELLER_ORDER_FIELDS = (
@@ -182,6 +202,7 @@ LIST_SELLER_ORDER_FIELDS = (
     "subtotal_amount",
     "shipping_amount",
     "tax_amount",
+    "discount_amount",
     "seller__slug",
     "seller__name",
 )
@@ -196,15 +217,27 @@ def _order_rows(actor: Actor, filters: OrderFilters) -> QuerySet[Order]:
     )
 
 
+# A seller's list sorts by time only: the whole order's total and status are other sellers'
+# business, and a sort (or the cursor that carries its key) would reveal them.
+SELLER_SORTS = frozenset({"created_at", "-created_at"})
+
+
+def _check_sort(actor: Actor, sort: str) -> None:
+    if actor.role is Role.SELLER and sort not in SELLER_SORTS:
+        raise ValidationFailed("sort", "sellers sort by created_at or -created_at")
+
+
 def order_list(
     *, actor: Actor, filters: OrderFilters, sort: str, limit: int, cursor: str | None
 ) -> Page[Order]:
     """One page of orders, each with the viewer's seller orders prefetched (two queries)."""
+    _check_sort(actor, sort)
     return paginate(_order_rows(actor, filters), sort=ORDER_SORTS[sort], limit=limit, cursor=cursor)
 
 
 def order_export(*, actor: Actor, filters: OrderFilters, sort: str) -> Iterator[Order]:
     """Every order of the filtered list, in list order, fetched in chunks so memory stays flat."""
+    _check_sort(actor, sort)
     name = ORDER_SORTS[sort]
     order = (name, "-pk") if name.startswith("-") else (name, "pk")
     return _order_rows(actor, filters).order_by(*order).iterator(chunk_size=EXPORT_CHUNK)

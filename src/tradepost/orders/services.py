@@ -32,6 +32,7 @@ from tradepost.orders.models import (
 from tradepost.orders.representation import order_data
 from tradepost.orders.selectors import OrderBundle, order_bundle
 from tradepost.orders.status import FULFILMENT, FulfilmentStatus
+from tradepost.payments.refunds import refund_create
 from tradepost.payments.services import refund_locked_seller_order
 
 
@@ -153,6 +154,7 @@ def seller_order_cancel(*, actor: Actor, reference: str, reason: str) -> OrderBu
             )
         release_stock(lines)
         seller_order.cancel_reason = reason or f"Canceled by the {actor.role.value}."
+        seller_order.canceled_by_role = actor.role.value
         events = [
             move_seller_order(
                 order=order,
@@ -160,7 +162,7 @@ def seller_order_cancel(*, actor: Actor, reference: str, reason: str) -> OrderBu
                 target=FulfilmentStatus.CANCELED,
                 actor=actor,
                 note=f"Reason: {seller_order.cancel_reason}",
-                extra_fields=("cancel_reason",),
+                extra_fields=("cancel_reason", "canceled_by_role"),
                 details={"reason": seller_order.cancel_reason},
             )
         ]
@@ -179,36 +181,28 @@ def seller_order_cancel(*, actor: Actor, reference: str, reason: str) -> OrderBu
 
 
 def seller_order_refund(
-    *, actor: Actor, reference: str, reason: str, note: str = ""
+    *, actor: Actor, reference: str, reason: str, note: str = "", policy_override_note: str = ""
 ) -> OrderBundle:
-    """Owner: refund what is left of a shipped, delivered or completed seller order in full."""
+    """Owner: refund what is left of a shipped, delivered or completed seller order in full.
+
+    The lifecycle table speaks first (this is the ``refund`` transition); then payments.refunds
+    refunds the rest and moves the seller order to ``refunded``.
+    """
     with unit_of_work():
-        order, seller_orders, seller_order = lock_order_for_seller_order(
-            actor=actor, reference=reference
-        )
+        order, _, seller_order = lock_order_for_seller_order(actor=actor, reference=reference)
         check_transition(
             FULFILMENT, current=seller_order.status, target=FulfilmentStatus.REFUNDED, actor=actor
         )
         if not reason.strip():
             raise ValidationFailed("reason", "is required")
-        events = refund_locked_seller_order(
+        refund_create(
             actor=actor,
-            order=order,
-            seller_order=seller_order,
-            amount=seller_order.total_amount - seller_order.refunded_amount,
+            reference=reference,
             reason=reason.strip(),
-            note=note.strip(),
+            note=note,
+            policy_override_note=policy_override_note,
         )
-        events.append(
-            move_seller_order(
-                order=order,
-                seller_order=seller_order,
-                target=FulfilmentStatus.REFUNDED,
-                actor=actor,
-                note=f"Reason: {reason.strip()}",
-            )
-        )
-        return _commit_change(order, seller_orders, seller_order, events)
+        return order_bundle(order=Order.objects.get(pk=order.pk), actor=SYSTEM)
 
 
 def _parcel_quantities(lines: list[OrderLine], parcel: Parcel) -> list[tuple[OrderLine, int]]:

@@ -33,6 +33,13 @@ class PaymentStatus(models.TextChoices):
     REFUNDED = "refunded", "The whole captured amount was refunded."
 
 
+class LineCancelReason(models.TextChoices):
+    # The seller has none left: the units are not put back on the listing.
+    OUT_OF_STOCK = "out_of_stock", "Out of stock"
+    # Any other reason, told in the note: the units exist, so they go back on sale.
+    OTHER = "other", "Other reason"
+
+
 # The order's own status is derived from its seller orders; it takes the same values.
 OrderStatus = FulfilmentStatus
 

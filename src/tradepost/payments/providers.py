@@ -7,7 +7,7 @@ results here, by API call or signed callback.
 
 from __future__ import annotations
 
-import secrets
+import hashlib
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -35,16 +35,23 @@ class PaymentProvider(Protocol):
         """Return the provider's verdict on a payment reported for ``order_number``."""
         ...
 
-    def refund(self, *, payment_reference: str, amount: int, currency: str) -> RefundResult:
-        """Return ``amount`` to the buyer; raise ``DomainError`` if the provider refuses."""
+    def refund(
+        self, *, payment_reference: str, amount: int, currency: str, idempotency_key: str
+    ) -> RefundResult:
+        """Return ``amount`` to the buyer; raise ``DomainError`` if the provider refuses.
+
+        The same ``idempotency_key`` must never pay out twice: a provider answers a repeated call
+        with the refund it already made (real providers take the key as a request header).
+        """
         ...
 
 
 class ManualProvider:
     """Payments taken outside Tradepost (bank transfer, cash on delivery, a terminal).
 
-    The operator records the result; it is taken as reported. Refunds are paid out by hand, so the
-    refund reference is generated to keep each one traceable.
+    The operator records the result; it is taken as reported. Refunds are paid out by hand; the
+    refund reference is made from the idempotency key, so each one stays traceable and a repeated
+    call names the same refund.
     """
 
     name = "manual"
@@ -54,8 +61,11 @@ class ManualProvider:
     ) -> PaymentResult:
         return reported
 
-    def refund(self, *, payment_reference: str, amount: int, currency: str) -> RefundResult:
-        return RefundResult(reference=f"manual-refund-{secrets.token_hex(8)}")
+    def refund(
+        self, *, payment_reference: str, amount: int, currency: str, idempotency_key: str
+    ) -> RefundResult:
+        digest = hashlib.sha256(idempotency_key.encode()).hexdigest()[:20]
+        return RefundResult(reference=f"manual-refund-{digest}")
 
 
 PROVIDERS: dict[str, PaymentProvider] = {ManualProvider.name: ManualProvider()}

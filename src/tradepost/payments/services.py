@@ -12,9 +12,9 @@ from datetime import timedelta
 from tradepost.catalog.selectors import marketplace_get
 from tradepost.core import clock
 from tradepost.core.actors import SYSTEM, Actor
-from tradepost.core.errors import Conflict, NotFound, RefundExceedsCaptured, ValidationFailed
+from tradepost.core.errors import Conflict, NotFound, ValidationFailed
 from tradepost.core.money import commission_for, format_money
-from tradepost.core.outbox import outbox_event, publish
+from tradepost.core.outbox import publish
 from tradepost.core.transactions import unit_of_work
 from tradepost.orders.events import order_outbox_event
 from tradepost.orders.lifecycle import (
@@ -27,7 +27,8 @@ from tradepost.orders.models import Order, OrderEvent, SellerOrder
 from tradepost.orders.representation import order_data
 from tradepost.orders.selectors import OrderBundle, amount_due, order_bundle, orders_visible_to
 from tradepost.orders.status import PAYMENT, FulfilmentStatus, PaymentStatus
-from tradepost.payments.models import PaymentAttempt, PaymentAttemptStatus, Refund
+from tradepost.payments.issuing import RefundDraft, refund_issue_locked
+from tradepost.payments.models import PaymentAttempt, PaymentAttemptStatus
 from tradepost.payments.providers import PaymentResult, get_provider
 
 
@@ -139,92 +140,13 @@ def payment_retry(*, actor: Actor, number: str) -> OrderBundle:
 def refund_locked_seller_order(
     *, actor: Actor, order: Order, seller_order: SellerOrder, amount: int, reason: str, note: str
 ) -> list[OrderEvent]:
-    """Refund ``amount`` of a seller order whose order the caller has locked.
-
-    Returns the timeline event for the caller to write with its own; publishes ``refund.created``.
-    """
-    refundable = seller_order.total_amount - seller_order.refunded_amount
-    if not 0 < amount <= refundable:
-        raise ValidationFailed("amount", f"must be between 1 and {refundable}")
-    if order.refunded_amount + amount > order.captured_amount:
-        raise RefundExceedsCaptured(
-            f"Refunding {amount} would take {order.number} past the "
-            f"{order.captured_amount} {order.currency} captured."
-        )
-    attempt = (
-        PaymentAttempt.objects.filter(order=order, status=PaymentAttemptStatus.SUCCEEDED)
-        .order_by("-id")
-        .first()
-    )
-    if attempt is None:
-        raise Conflict(f"{order.number} has no captured payment to refund.")
-    result = get_provider(attempt.provider).refund(
-        payment_reference=attempt.provider_reference, amount=amount, currency=order.currency
-    )
-    reversed_before = seller_order.commission_reversed_amount
-    seller_order.refunded_amount += amount
-    # Cumulative pro rata: after a full refund exactly all of the commission is reversed.
-    seller_order.commission_reversed_amount = (
-        (seller_order.commission_amount or 0)
-        * seller_order.refunded_amount
-        // seller_order.total_amount
-    )
-    seller_order.save(update_fields=["refunded_amount", "commission_reversed_amount", "updated_at"])
-    refund = Refund.objects.create(
-        seller_order=seller_order,
-        amount=amount,
-        currency=order.currency,
-        commission_reversed_amount=seller_order.commission_reversed_amount - reversed_before,
-        reason=reason,
-        note=note,
-        provider=attempt.provider,
-        provider_reference=result.reference,
-    )
-    order.refunded_amount += amount
-    target = (
-        PaymentStatus.REFUNDED
-        if order.refunded_amount == order.captured_amount
-        else PaymentStatus.PARTIALLY_REFUNDED
-    )
-    event = move_payment(
-        order=order,
-        target=target,
-        actor=actor,
-        kind="refund.issued",
-        message=(
-            f"{seller_order.reference}: refunded {format_money(amount, order.currency)} ({reason})."
-        ),
-        details={
-            "refund_id": refund.pk,
-            "amount": amount,
-            "reason": reason,
-            "seller_order": seller_order.reference,
-            "commission_reversed_amount": refund.commission_reversed_amount,
-        },
-    )
-    event.seller_order = seller_order
-    order.save(update_fields=["refunded_amount", "payment_status", "updated_at"])
-    publish(
-        outbox_event(
-            type="refund.created",
-            order_number=order.number,
-            seller_ids=[seller_order.seller_id],
-            data={
-                "refund": {
-                    "id": refund.pk,
-                    "order": order.number,
-                    "seller_order": seller_order.reference,
-                    "amount": amount,
-                    "currency": order.currency,
-                    "reason": reason,
-                    "note": note,
-                    "commission_reversed_amount": refund.commission_reversed_amount,
-                    "created_at": refund.created_at.isoformat(),
-                }
-            },
-        )
-    )
-    return [event]
+    """Refund ``amount`` of a seller order whose order the caller has locked (a cancellation's
+    refund, say). Returns the timeline events for the caller to write with its own; publishes
+    ``refund.created``. payments.refunds has the whole story."""
+    draft = RefundDraft(reason=reason, note=note, amount=amount)
+    return refund_issue_locked(
+        actor=actor, order=order, seller_order=seller_order, draft=draft
+    ).events
 
 
 def _lock_order(*, actor: Actor, number: str) -> tuple[Order, list[SellerOrder]]:
@@ -273,9 +195,12 @@ def _start_fulfilment(order: Order, seller_orders: list[SellerOrder]) -> list[Or
         seller_order.commission_rate_bps = (
             marketplace.default_commission_rate_bps if rate is None else rate
         )
-        # Commission is on what the seller sells and ships; tax belongs to the tax authority.
+        # Commission is on what the buyer pays the seller for items (after any goodwill discount)
+        # and shipping; tax belongs to the tax authority.
         seller_order.commission_amount = commission_for(
-            seller_order.subtotal_amount + seller_order.shipping_amount,
+            seller_order.subtotal_amount
+            - seller_order.discount_amount
+            + seller_order.shipping_amount,
             seller_order.commission_rate_bps,
         )
         seller_order.acknowledge_due_at = paid_at + timedelta(

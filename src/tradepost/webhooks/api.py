@@ -117,6 +117,6 @@ def get_delivery(request: HttpRequest, delivery_id: UUID) -> dict[str, Any]:
 )
 def resend(request: HttpRequest, delivery_id: UUID) -> tuple[int, dict[str, Any]]:
     """Send the event once more, as a new delivery with the same webhook-id."""
-    delivery = services.delivery_resend(actor=request_actor(request), delivery_id=delivery_id)
     actor = request_actor(request)
+    delivery = services.delivery_resend(actor=actor, delivery_id=delivery_id)
     return 202, delivery_data(selectors.delivery_get(actor=actor, delivery_id=delivery.public_id))

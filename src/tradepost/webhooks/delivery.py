@@ -42,7 +42,9 @@ RETRY_DELAYS = (
 )
 JITTER = 0.1  # each wait is stretched or shrunk by up to 10 %, so retries of a burst spread out
 DISABLE_AFTER = timedelta(days=5)  # an endpoint failing this long without a success is disabled
-RESPONSE_LIMIT = 64 * 1024  # bytes of a response read, ever
+# Longer than the longest wait between retries: failures further apart are not one streak.
+FAILING_GAP = timedelta(hours=12)
+RESPONSE_LIMIT = 64 * 1024  # bytes of a response read off the wire, ever
 EXCERPT_LIMIT = 2000  # characters of it kept in the attempt log
 USER_AGENT = "Tradepost-Webhooks/1"
 LEASE_MARGIN_SECONDS = 5
@@ -60,9 +62,14 @@ class Outcome:
         return self.status_code is not None and 200 <= self.status_code < 300
 
 
+def timeout_seconds() -> float:
+    return float(settings.TRADEPOST_WEBHOOK_TIMEOUT_SECONDS)
+
+
 def lease_seconds() -> float:
-    """Long enough for one attempt (the request's timeout) and its bookkeeping."""
-    return float(settings.TRADEPOST_WEBHOOK_TIMEOUT_SECONDS) + LEASE_MARGIN_SECONDS
+    """Longer than any attempt can take: resolving, connecting, sending and the first byte each
+    have the timeout at most, and reading the body stops at the attempt's deadline."""
+    return 4 * timeout_seconds() + LEASE_MARGIN_SECONDS
 
 
 def delivery_attempt(delivery_id: int | str) -> WebhookAttempt | None:
@@ -125,29 +132,57 @@ def _post(endpoint: WebhookEndpoint, delivery: WebhookDelivery, now: datetime) -
         return Outcome(None, _elapsed_ms(started), "", f"refused: {refused.detail}")
     except httpx.HTTPError as error:
         return Outcome(None, _elapsed_ms(started), "", _describe(error))
+    except Exception as error:  # whatever goes wrong is a logged, failed attempt, never a stuck one
+        logger.exception("webhook delivery %s failed unexpectedly", delivery.pk)
+        return Outcome(None, _elapsed_ms(started), "", f"{type(error).__name__}: {error}"[:300])
+
+
+class _DeadlinePassed(Exception):
+    pass
 
 
 def _send(
     url: str, address: str, host: str, headers: dict[str, str], body: str, started: float
 ) -> Outcome:
-    """POST to the checked address; the URL's host stays the Host header and the TLS name."""
+    """POST to the checked address; the URL's host stays the Host header and the TLS name.
+
+    The body is read raw (no decompression: the limit is on bytes received, and a small
+    compressed answer must not grow into megabytes) and only until the attempt's deadline, so a
+    server trickling bytes cannot hold a worker past its lease.
+    """
+    deadline = started + timeout_seconds()
+    remaining = max(deadline - time.perf_counter(), 0.1)
     pinned = httpx.URL(url).copy_with(host=address)
-    timeout = httpx.Timeout(float(settings.TRADEPOST_WEBHOOK_TIMEOUT_SECONDS))
-    with httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False) as client:
+    with httpx.Client(
+        timeout=httpx.Timeout(remaining), follow_redirects=False, trust_env=False
+    ) as client:
         request = client.build_request(
             "POST",
             pinned,
             content=body.encode(),
-            headers={**headers, "host": httpx.URL(url).netloc.decode()},
+            headers={
+                **headers,
+                "host": httpx.URL(url).netloc.decode(),
+                "accept-encoding": "identity",
+            },
             extensions={"sni_hostname": host},
         )
         response = client.send(request, stream=True)
         try:
             received = bytearray()
-            for chunk in response.iter_bytes():
+            for chunk in response.iter_raw():
                 received += chunk
                 if len(received) >= RESPONSE_LIMIT:
                     break
+                if time.perf_counter() > deadline:
+                    raise _DeadlinePassed
+        except _DeadlinePassed:
+            return Outcome(
+                None,
+                _elapsed_ms(started),
+                "",
+                f"timed out: no complete answer in {timeout_seconds():g} s",
+            )
         finally:
             response.close()
     excerpt = bytes(received[:RESPONSE_LIMIT]).decode("utf-8", "replace")[:EXCERPT_LIMIT]
@@ -170,8 +205,10 @@ def _describe(error: httpx.HTTPError) -> str:
 
 
 def _record(delivery: WebhookDelivery, outcome: Outcome, now: datetime) -> WebhookAttempt:
+    """Log the attempt; move the delivery on only while this worker still holds its lease."""
     from tradepost.webhooks.tasks import deliver
 
+    lease = delivery.leased_until
     with transaction.atomic():
         attempt = WebhookAttempt.objects.create(
             delivery=delivery,
@@ -181,22 +218,23 @@ def _record(delivery: WebhookDelivery, outcome: Outcome, now: datetime) -> Webho
             response_excerpt=outcome.excerpt,
             error=outcome.error,
         )
-        delivery.attempt_count += 1
+        current = WebhookDelivery.objects.select_for_update().filter(pk=delivery.pk).first()
+        if current is None or current.leased_until != lease:
+            return attempt  # the lease ran out and another attempt owns the delivery now
+        delivery.attempt_count = current.attempt_count + 1
         delivery.last_status_code = outcome.status_code
         delivery.last_error = outcome.error or (
             "" if outcome.succeeded else f"answered {outcome.status_code}"
         )
-        endpoint = WebhookEndpoint.objects.select_for_update().get(pk=delivery.endpoint_id)
         if outcome.succeeded:
             _finish(delivery, status=DeliveryStatus.SUCCEEDED, delivered_at=now)
-            if endpoint.failing_since is not None:
-                endpoint.failing_since = None
-                endpoint.save(update_fields=["failing_since", "updated_at"])
+            WebhookEndpoint.objects.filter(
+                pk=delivery.endpoint_id, failing_since__isnull=False
+            ).update(failing_since=None)
             return attempt
-        _note_failure(endpoint, now)
-        if delivery.attempt_count > len(RETRY_DELAYS) or not endpoint.enabled:
-            status = DeliveryStatus.FAILED if endpoint.enabled else DeliveryStatus.CANCELED
-            _finish(delivery, status=status)
+        enabled = _note_failure(delivery.endpoint_id, now)
+        if delivery.attempt_count > len(RETRY_DELAYS) or not enabled:
+            _finish(delivery, status=DeliveryStatus.FAILED if enabled else DeliveryStatus.CANCELED)
             return attempt
         delivery.next_attempt_at = now + _jittered(RETRY_DELAYS[delivery.attempt_count - 1])
         delivery.leased_until = None
@@ -237,12 +275,17 @@ def _jittered(delay: timedelta) -> timedelta:
     return delay * (1 + random.uniform(-JITTER, JITTER))  # spreading, not secrecy
 
 
-def _note_failure(endpoint: WebhookEndpoint, now: datetime) -> None:
-    """Start the failing clock; five days of failures in a row disable the endpoint."""
-    if endpoint.failing_since is None:
-        endpoint.failing_since = now
-        endpoint.save(update_fields=["failing_since", "updated_at"])
-    elif endpoint.enabled and now - endpoint.failing_since >= DISABLE_AFTER:
+def _note_failure(endpoint_id: int, now: datetime) -> bool:
+    """Keep the failing clock; five days of failures with no success and no long silence
+    between them disable the endpoint. Returns whether the endpoint is still enabled."""
+    endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint_id)
+    quiet = endpoint.last_failure_at is None or now - endpoint.last_failure_at > FAILING_GAP
+    if endpoint.failing_since is None or quiet:
+        endpoint.failing_since = now  # a failure after a pause starts a new streak
+    endpoint.last_failure_at = now
+    endpoint.save(update_fields=["failing_since", "last_failure_at", "updated_at"])
+    if endpoint.enabled and now - endpoint.failing_since >= DISABLE_AFTER:
         from tradepost.webhooks.services import endpoint_disable_failing
 
         endpoint_disable_failing(endpoint=endpoint, now=now)
+    return endpoint.enabled

@@ -33,6 +33,7 @@ class WebhookEndpoint(TimeStampedModel):
     previous_secret_expires_at = models.DateTimeField(null=True, blank=True)
     # Set by the first failed attempt after a success; an endpoint failing for days is disabled.
     failing_since = models.DateTimeField(null=True, blank=True)
+    last_failure_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -51,7 +52,7 @@ class DeliveryStatus(models.TextChoices):
     PENDING = "pending", "Waiting for its next attempt."
     SUCCEEDED = "succeeded", "The endpoint answered 2xx."
     FAILED = "failed", "Every attempt failed; retries are over (resend to try again)."
-    CANCELED = "canceled", "Not attempted further: the endpoint was disabled or deleted."
+    CANCELED = "canceled", "Not attempted further: the endpoint was disabled."
 
 
 class WebhookDelivery(models.Model):
@@ -78,6 +79,9 @@ class WebhookDelivery(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["endpoint", "created_at"], name="webhook_delivery_log_idx"),
+            # The owner's log across endpoints, newest first, whole or by status.
+            models.Index(fields=["created_at", "id"], name="webhook_delivery_all_idx"),
+            models.Index(fields=["status", "created_at"], name="webhook_delivery_status_idx"),
             models.Index(
                 fields=["next_attempt_at"],
                 name="webhook_delivery_due_idx",
@@ -104,7 +108,3 @@ class WebhookAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.delivery_id} @ {self.attempted_at:%Y-%m-%d %H:%M:%S}"
-
-    @property
-    def succeeded(self) -> bool:
-        return self.status_code is not None and 200 <= self.status_code < 300

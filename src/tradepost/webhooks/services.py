@@ -62,11 +62,12 @@ def endpoint_create(
 ) -> EndpointWithSecret:
     """Register an endpoint. A seller's endpoint hears only its own seller orders' events."""
     _require_manager(actor)
+    url = _check_url(url)  # resolves the name: before the transaction, never under its locks
     with unit_of_work():
         secret = secret_generate()
         endpoint = WebhookEndpoint.objects.create(
             seller_id=actor.seller_id if actor.role is Role.SELLER else None,
-            url=_check_url(url),
+            url=url,
             description=description.strip(),
             event_types=_check_event_types(event_types or []),
             secret=secret,
@@ -80,10 +81,11 @@ def endpoint_update(
 ) -> WebhookEndpoint:
     """Change the URL, description, event types or enabled flag; re-enabling clears the failure
     clock, so an endpoint that was disabled for failing gets a fresh five days."""
+    url = _check_url(changes["url"]) if "url" in changes else None  # outside the locks
     with unit_of_work():
         endpoint = _locked(actor, endpoint_id)
-        if "url" in changes:
-            endpoint.url = _check_url(changes["url"])
+        if url is not None:
+            endpoint.url = url
         if "description" in changes:
             endpoint.description = changes["description"].strip()
         if "event_types" in changes:

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from django.db.models import Q
 from django_tasks import task
 
 from tradepost.core import clock
-from tradepost.webhooks.delivery import delivery_attempt, lease_seconds
+from tradepost.webhooks.delivery import delivery_attempt
 from tradepost.webhooks.models import DeliveryStatus, WebhookDelivery
 
 SWEEP_LIMIT = 1000
@@ -22,16 +19,17 @@ def deliver(delivery_id: str) -> None:
 
 @task()
 def sweep_deliveries() -> int:
-    """Re-queue due deliveries whose task was lost (a worker killed mid-attempt, a lost queue).
+    """Re-queue deliveries whose attempt died with its worker: their lease ran out unreleased.
 
-    Only deliveries overdue by more than a lease are taken, so one whose task is merely waiting
-    in a busy queue is not queued twice; a duplicate would find the delivery leased or done.
+    Every other pending delivery has a queued task already (queued in the transaction that made
+    it due), so nothing else is queued here and a backlog is never queued twice.
     """
-    overdue = clock.now() - timedelta(seconds=lease_seconds())
+    now = clock.now()
     stale = list(
-        WebhookDelivery.objects.filter(status=DeliveryStatus.PENDING, next_attempt_at__lt=overdue)
-        .filter(Q(leased_until__isnull=True) | Q(leased_until__lt=clock.now()))
-        .order_by("next_attempt_at")
+        WebhookDelivery.objects.filter(
+            status=DeliveryStatus.PENDING, leased_until__isnull=False, leased_until__lt=now
+        )
+        .order_by("leased_until")
         .values_list("pk", flat=True)[:SWEEP_LIMIT]
     )
     for delivery_id in stale:

@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0002_periodic_job'),
+        ("core", "0002_periodic_job"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='outboxevent',
-            name='dispatch_after',
+            model_name="outboxevent",
+            name="dispatch_after",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='outboxevent',
-            name='dispatch_failures',
+            model_name="outboxevent",
+            name="dispatch_failures",
             field=models.PositiveIntegerField(default=0),
         ),
     ]

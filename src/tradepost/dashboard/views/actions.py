@@ -6,6 +6,7 @@ the service's message next to the field it names, and the HTTP status of the err
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +24,8 @@ from tradepost.dashboard.forms import PAYMENT_FORMS, SELLER_ORDER_FORMS, action_
 from tradepost.dashboard.views.orders import render_order_detail
 from tradepost.orders import services as fulfilment
 from tradepost.payments import services as payments
+
+QUANTITY = re.compile(r"[0-9]{1,6}")  # ASCII digits only: "²".isdigit() is true, int("²") fails
 
 
 @dataclass(frozen=True)
@@ -171,7 +174,7 @@ def _parcel_lines(request: HttpRequest) -> list[tuple[str, int]] | None:
         return None
     lines = []
     for name, value in fields:
-        if not value.isdigit():
+        if not QUANTITY.fullmatch(value):
             raise ValidationFailed("lines", f"the quantity for {name[4:]} must be a whole number")
         if int(value):
             lines.append((name[4:], int(value)))

@@ -7,12 +7,12 @@ from typing import Any
 from django import forms
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import render
-from django.utils.cache import patch_vary_headers
 
-from tradepost.catalog.selectors import sellers_visible_to
+from tradepost.catalog.selectors import seller_choices
 from tradepost.core.actors import Actor, Role
 from tradepost.core.errors import DomainError, NotFound
 from tradepost.dashboard.access import with_actor
+from tradepost.dashboard.after_sale import attach_after_sale_panels
 from tradepost.dashboard.exports import csv_lines
 from tradepost.dashboard.forms import (
     PAYMENT_FORMS,
@@ -20,7 +20,9 @@ from tradepost.dashboard.forms import (
     OrderFilterForm,
     action_form,
 )
+from tradepost.dashboard.messaging import attach_thread_panels
 from tradepost.dashboard.progress import progress_steps
+from tradepost.dashboard.reviews import attach_review_panels
 from tradepost.orders.representation import event_data, order_data, order_summary
 from tradepost.orders.selectors import (
     attention_counts,
@@ -35,10 +37,8 @@ DESTRUCTIVE_ACTIONS = frozenset({"cancel", "refund"})
 
 
 def _filter_form(request: HttpRequest, actor: Actor) -> OrderFilterForm:
-    sellers = None
-    if actor.role is Role.OWNER:
-        sellers = list(sellers_visible_to(actor).order_by("name").values_list("slug", "name"))
-    return OrderFilterForm(request.GET, sellers=sellers)
+    sellers = seller_choices(actor=actor) if actor.role is Role.OWNER else None
+    return OrderFilterForm(request.GET, sellers=sellers, time_sorts_only=actor.role is Role.SELLER)
 
 
 @with_actor()
@@ -71,9 +71,7 @@ def order_list_page(request: HttpRequest, actor: Actor) -> HttpResponse:
         if actor.role is not Role.BUYER:
             context["counts"] = attention_counts(actor=actor)
         response = render(request, "dashboard/order_list.html", context, status=status)
-    # One URL, two bodies: caches (the browser's too, on Back) must tell them apart.
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return response  # VaryOnHtmx tells caches the two bodies apart
 
 
 @with_actor()
@@ -120,6 +118,9 @@ def render_order_detail(
         # The acknowledgement deadline matters to whoever may acknowledge now.
         if "acknowledge" in part["actions"]:
             part["acknowledge_deadline"] = part["acknowledge_due_at"]
+    attach_review_panels(order, actor, failed)
+    attach_thread_panels(order, actor, failed)
+    attach_after_sale_panels(order, actor, failed)
     order["forms"] = _forms(
         order["payment_actions"],
         PAYMENT_FORMS,

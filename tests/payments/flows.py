@@ -1,0 +1,54 @@
+"""After-sale flows as the tests drive them: orders delivered, proof uploaded, time moved on."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from tests.builders import ApiClient, Party, World, pay, place_order
+from tests.messaging import files
+from tests.messaging.flows import upload
+from tradepost.core import clock
+from tradepost.orders import services
+from tradepost.orders.selectors import OrderBundle
+
+
+def reference_of(bundle: OrderBundle, seller: str = "acme") -> str:
+    return next(
+        part.seller_order.reference
+        for part in bundle.seller_orders
+        if part.seller_order.seller.slug == seller
+    )
+
+
+def delivered_order(
+    world: World,
+    lines: dict[str, int],
+    *,
+    shipping: dict[str, int] | None = None,
+    tax: int = 0,
+    at: datetime | None = None,
+) -> OrderBundle:
+    """Placed by john, paid, acknowledged, shipped and delivered (at ``at``, default now)."""
+    with clock.frozen_at(at or clock.now()):
+        bundle = pay(world, place_order(world, lines, shipping=shipping, tax=tax))
+        for part in bundle.seller_orders:
+            reference = part.seller_order.reference
+            seller = world.members[part.seller_order.seller.slug].actor
+            services.seller_order_acknowledge(actor=seller, reference=reference)
+            services.shipment_create(
+                actor=seller, reference=reference, parcel=services.Parcel("UPS", "1Z1")
+            )
+            services.seller_order_deliver(actor=seller, reference=reference)
+    return bundle
+
+
+def days_later(days: int) -> datetime:
+    return clock.now() + timedelta(days=days)
+
+
+def photo_ids(api: ApiClient, party: Party, count: int = 1) -> list[str]:
+    """Upload ``count`` photos as ``party``; their attachment ids."""
+    uploads = [files.upload(f"photo-{n}.png", files.png()) for n in range(count)]
+    response = upload(api, party, *uploads)
+    assert response.status == 201, response
+    return [attachment["id"] for attachment in response.json()]
