@@ -150,5 +150,5 @@ def action_label(action: str, role: str) -> str:
 
 @register.filter
 def remaining(line: dict[str, int]) -> int:
-    """Units of an order line not yet in a parcel."""
-    return int(line["quantity"]) - int(line["quantity_shipped"])
+    """Units of an order line still to ship: not yet in a parcel, nor canceled by the seller."""
+    return int(line["quantity"]) - int(line["quantity_shipped"]) - int(line["quantity_canceled"])
