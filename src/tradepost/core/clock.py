@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, date, datetime, time
 
 from django.utils import timezone
 
@@ -30,3 +30,13 @@ def frozen_at(when: datetime) -> Iterator[None]:
         yield
     finally:
         _frozen.reset(token)
+
+
+def iso_or_none(value: datetime | None) -> str | None:
+    """A time as the API writes it (ISO 8601), or None: every representation uses this."""
+    return value.isoformat() if value is not None else None
+
+
+def utc_midnight(day: date) -> datetime:
+    """The start of a UTC day: date filters and reports take whole days in UTC."""
+    return datetime.combine(day, time.min, tzinfo=UTC)

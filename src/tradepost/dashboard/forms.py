@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django import forms
 from django.core.validators import MaxValueValidator
 from django.db import models
 
 from tradepost.core import clock
+from tradepost.core.clock import utc_midnight
 from tradepost.orders.selectors import OrderFilters
 from tradepost.orders.status import FulfilmentStatus, PaymentStatus
 
@@ -120,20 +121,16 @@ class OrderFilterForm(forms.Form):
         """Presets end now; a custom range takes whole days, the end day included."""
         today = clock.now().astimezone(UTC).date()
         if period == "today":
-            return _midnight(today), None
+            return utc_midnight(today), None
         if period == "7d":
-            return _midnight(today - timedelta(days=6)), None
+            return utc_midnight(today - timedelta(days=6)), None
         if period == "30d":
-            return _midnight(today - timedelta(days=29)), None
+            return utc_midnight(today - timedelta(days=29)), None
         start, end = self.cleaned_data.get("created_from"), self.cleaned_data.get("created_to")
         return (
-            _midnight(start) if start else None,
-            _midnight(end + timedelta(days=1)) if end else None,
+            utc_midnight(start) if start else None,
+            utc_midnight(end + timedelta(days=1)) if end else None,
         )
-
-
-def _midnight(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=UTC)
 
 
 class ShipForm(forms.Form):

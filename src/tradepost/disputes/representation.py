@@ -7,7 +7,6 @@ chargeback, and the actions listed are the ones the lifecycle table gives the vi
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from django.urls import reverse
@@ -15,6 +14,7 @@ from django.urls import reverse
 from tradepost.attachments.representation import attachment_data
 from tradepost.core import clock
 from tradepost.core.actors import Actor, Role
+from tradepost.core.clock import iso_or_none
 from tradepost.disputes.models import Case, CaseMessage, Chargeback, EvidencePack, Resolution
 from tradepost.disputes.selectors import BuyerRecord, CaseDetail, Rate, SellerRecord
 from tradepost.disputes.status import (
@@ -26,10 +26,6 @@ from tradepost.disputes.status import (
     CaseStatus,
     awaiting_party,
 )
-
-
-def _time(value: datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
 
 
 def person_label(*, role: str, label: str, viewer: Actor, seller_name: str) -> str:
@@ -74,7 +70,7 @@ def case_summary(case: Case, viewer: Actor) -> dict[str, Any]:
         "kind": case.kind,
         "status": case.status,
         "awaiting": awaiting.value if awaiting else None,
-        "due_at": _time(case.due_at),
+        "due_at": iso_or_none(case.due_at),
         "overdue": bool(case.status in ACTIVE and case.due_at and case.due_at < clock.now()),
         "opened_by": {
             "role": case.opened_by_role,
@@ -87,9 +83,9 @@ def case_summary(case: Case, viewer: Actor) -> dict[str, Any]:
         },
         "description": case.description,
         "outcome": case.outcome or None,
-        "created_at": _time(case.created_at),
-        "resolved_at": _time(case.resolved_at),
-        "closed_at": _time(case.closed_at),
+        "created_at": iso_or_none(case.created_at),
+        "resolved_at": iso_or_none(case.resolved_at),
+        "closed_at": iso_or_none(case.closed_at),
         "actions": actions,
         "outcomes": outcomes_for(viewer) if "resolve" in actions else [],
     }
@@ -106,7 +102,7 @@ def message_data(message: CaseMessage, viewer: Actor, seller_name: str) -> dict[
         ),
         "body": message.body,
         "action": message.action,
-        "created_at": _time(message.created_at),
+        "created_at": iso_or_none(message.created_at),
         "attachments": [attachment_data(attachment) for attachment in message.attachments.all()],
     }
 
@@ -125,7 +121,7 @@ def resolution_data(resolution: Resolution, viewer: Actor, seller_name: str) -> 
             viewer=viewer,
             seller_name=seller_name,
         ),
-        "created_at": _time(resolution.created_at),
+        "created_at": iso_or_none(resolution.created_at),
     }
 
 
@@ -156,7 +152,7 @@ def evidence_pack_data(pack: EvidencePack) -> dict[str, Any]:
     pack_id = str(pack.public_id)
     return {
         "id": pack_id,
-        "created_at": _time(pack.created_at),
+        "created_at": iso_or_none(pack.created_at),
         "built_by": pack.built_by_label,
         "attachment_count": pack.attachment_count,
         "pdf_sha256": pack.pdf_sha256,
@@ -181,11 +177,11 @@ def chargeback_data(
         "currency": chargeback.currency,
         "reason": chargeback.reason,
         "note": chargeback.note,
-        "respond_by": _time(chargeback.respond_by),
+        "respond_by": iso_or_none(chargeback.respond_by),
         "status": chargeback.status,
         "taken_back_amount": chargeback.taken_back_amount,
-        "decided_at": _time(chargeback.decided_at),
-        "created_at": _time(chargeback.created_at),
+        "decided_at": iso_or_none(chargeback.decided_at),
+        "created_at": iso_or_none(chargeback.created_at),
         "actions": []
         if viewer.role is Role.SYSTEM
         else CHARGEBACK.actions_for(chargeback.status, viewer.role),

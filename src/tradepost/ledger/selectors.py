@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.db.models import Count, F, QuerySet, Sum
@@ -31,6 +31,7 @@ from django.db.models.functions import TruncDate
 from tradepost.catalog.selectors import marketplace_get
 from tradepost.core import clock
 from tradepost.core.actors import Actor, Role
+from tradepost.core.clock import utc_midnight
 from tradepost.core.errors import NotFound, ValidationFailed
 from tradepost.orders.models import Order, SellerOrder
 from tradepost.orders.selectors import seller_orders_visible_to
@@ -115,7 +116,7 @@ def revenue_report(
         raise NotFound("No revenue report.")
     _check_period(date_from, date_to)
     currency = currency or marketplace_get().default_currency
-    start, end = _midnight(date_from), _midnight(date_to + timedelta(days=1))
+    start, end = utc_midnight(date_from), utc_midnight(date_to + timedelta(days=1))
     sales = _sales(actor, currency, start, end)
     refunds = _refunds(actor, currency, start, end)
     daily = _daily(sales, refunds, date_from, date_to)
@@ -142,10 +143,6 @@ def _check_period(date_from: date, date_to: date) -> None:
         raise ValidationFailed("to", "must be on or after the from date")
     if (date_to - date_from).days >= MAX_PERIOD_DAYS:
         raise ValidationFailed("from", f"the period may span at most {MAX_PERIOD_DAYS} days")
-
-
-def _midnight(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=UTC)
 
 
 def _sales(actor: Actor, currency: str, start: datetime, end: datetime) -> QuerySet[SellerOrder]:

@@ -7,10 +7,10 @@ own seller orders, money summed over them, and a masked buyer email; a buyer see
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from tradepost.core.actors import Actor, Role
+from tradepost.core.clock import iso_or_none
 from tradepost.orders.models import Order, OrderEvent, SellerOrder, Shipment
 from tradepost.orders.selectors import OrderBundle, SellerOrderBundle, amount_due
 from tradepost.orders.status import FULFILMENT, PAYMENT, FulfilmentStatus, derive_order_status
@@ -22,10 +22,6 @@ MONEY_FIELDS = (
     "discount_amount",
     "total_amount",
 )
-
-
-def _time(value: datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
 
 
 def mask_email(email: str) -> str:
@@ -77,14 +73,14 @@ def seller_order_data(part: SellerOrderBundle, viewer: Actor) -> dict[str, Any]:
         "partially_shipped": is_partially_shipped(so, part.shipments),
         **{name: getattr(so, name) for name in MONEY_FIELDS},
         "refunded_amount": so.refunded_amount,
-        "acknowledged_at": _time(so.acknowledged_at),
-        "shipped_at": _time(so.shipped_at),
-        "delivered_at": _time(so.delivered_at),
-        "completed_at": _time(so.completed_at),
-        "canceled_at": _time(so.canceled_at),
+        "acknowledged_at": iso_or_none(so.acknowledged_at),
+        "shipped_at": iso_or_none(so.shipped_at),
+        "delivered_at": iso_or_none(so.delivered_at),
+        "completed_at": iso_or_none(so.completed_at),
+        "canceled_at": iso_or_none(so.canceled_at),
         "cancel_reason": so.cancel_reason,
-        "acknowledge_due_at": _time(so.acknowledge_due_at),
-        "ship_due_at": _time(so.ship_due_at),
+        "acknowledge_due_at": iso_or_none(so.acknowledge_due_at),
+        "ship_due_at": iso_or_none(so.ship_due_at),
         "lines": [
             {
                 "sku": line.sku,
@@ -116,7 +112,7 @@ def shipment_data(shipment: Shipment) -> dict[str, Any]:
         "carrier": shipment.carrier,
         "tracking_number": shipment.tracking_number,
         "tracking_url": shipment.tracking_url,
-        "created_at": _time(shipment.created_at),
+        "created_at": iso_or_none(shipment.created_at),
         "lines": [
             {"sku": item.line.sku, "quantity": item.quantity} for item in shipment.lines.all()
         ],
@@ -150,7 +146,7 @@ def order_summary(order: Order, viewer: Actor) -> dict[str, Any]:
         "payment_status": order.payment_status,
         "currency": order.currency,
         "buyer_name": order.buyer_name,
-        "created_at": _time(order.created_at),
+        "created_at": iso_or_none(order.created_at),
         **_money(order, parts, viewer),
         "seller_orders": [seller_order_summary(so, viewer) for so in parts],
     }
@@ -173,8 +169,8 @@ def order_data(bundle: OrderBundle, viewer: Actor) -> dict[str, Any]:
         **_money(order, parts, viewer),
         "buyer": _buyer(order, viewer),
         "shipping_address": order.shipping_address,
-        "created_at": _time(order.created_at),
-        "paid_at": _time(order.paid_at),
+        "created_at": iso_or_none(order.created_at),
+        "paid_at": iso_or_none(order.paid_at),
         "seller_orders": [seller_order_data(part, viewer) for part in visible],
         "payment_actions": payment_actions(order, viewer),
     }
@@ -234,7 +230,7 @@ def event_data(event: OrderEvent, viewer: Actor) -> dict[str, Any]:
         "actor_label": _actor_label(event, viewer),
         "message": message,
         "details": details,
-        "created_at": _time(event.created_at),
+        "created_at": iso_or_none(event.created_at),
     }
 
 

@@ -6,19 +6,15 @@ provider's references; actions list what the viewer may do now, from the lifecyc
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from tradepost.attachments.representation import attachment_data
 from tradepost.core import clock
 from tradepost.core.actors import Actor, Role
+from tradepost.core.clock import iso_or_none
 from tradepost.payments.events import discount_text
 from tradepost.payments.models import DiscountCode, Refund, RefundRequest
 from tradepost.payments.status import REFUND_REQUEST
-
-
-def _time(value: datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
 
 
 def refund_data(refund: Refund, viewer: Actor) -> dict[str, Any]:
@@ -51,7 +47,7 @@ def refund_data(refund: Refund, viewer: Actor) -> dict[str, Any]:
         "discount_codes": [
             discount_code_data(code, viewer) for code in refund.discount_codes.all()
         ],
-        "created_at": _time(refund.created_at),
+        "created_at": iso_or_none(refund.created_at),
     }
     if viewer.role is not Role.BUYER:
         data |= {
@@ -79,8 +75,8 @@ def refund_request_data(request: RefundRequest, viewer: Actor) -> dict[str, Any]
             for item in request.lines.all()
         ],
         "proofs": [attachment_data(proof) for proof in request.proofs.all()],
-        "requested_at": _time(request.created_at),
-        "decided_at": _time(request.decided_at),
+        "requested_at": iso_or_none(request.created_at),
+        "decided_at": iso_or_none(request.decided_at),
         "decided_by_role": request.decided_by_role or None,
         "decision_note": request.decision_note,
         "refund": refund_data(refund, viewer) if refund is not None else None,
@@ -107,10 +103,10 @@ def discount_code_data(code: DiscountCode, viewer: Actor) -> dict[str, Any]:
         "percent_off": code.percent_off,
         "seller": code.seller.slug if code.seller else None,
         "applies_to": discount_text(code),
-        "expires_at": _time(code.expires_at),
-        "redeemed_at": _time(code.redeemed_at),
+        "expires_at": iso_or_none(code.expires_at),
+        "redeemed_at": iso_or_none(code.redeemed_at),
         "seller_order": code.seller_order.reference,
         "note": code.note,
         "issued_by_role": code.issued_by_role,
-        "created_at": _time(code.created_at),
+        "created_at": iso_or_none(code.created_at),
     }

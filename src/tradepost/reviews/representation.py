@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from tradepost.core.actors import Actor, Role
+from tradepost.core.clock import iso_or_none
 from tradepost.reviews.models import Review
 from tradepost.reviews.selectors import Rating, review_actions
 
@@ -22,10 +22,6 @@ def public_name(full_name: str) -> str:
         return ANONYMOUS
     first, *rest = words
     return f"{first} {rest[-1][0].upper()}." if rest else first
-
-
-def _time(value: datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
 
 
 def _is_party(review: Review, viewer: Actor) -> bool:
@@ -46,11 +42,11 @@ def review_data(review: Review, viewer: Actor) -> dict[str, Any]:
         "rating": review.rating,
         "comment": review.comment,
         "buyer_name": review.buyer_name,
-        "created_at": _time(review.created_at),
-        "reply": {"text": review.reply, "created_at": _time(review.replied_at)}
+        "created_at": iso_or_none(review.created_at),
+        "reply": {"text": review.reply, "created_at": iso_or_none(review.replied_at)}
         if review.replied_at
         else None,
-        "hidden": {"at": _time(review.hidden_at), "reason": review.hidden_reason}
+        "hidden": {"at": iso_or_none(review.hidden_at), "reason": review.hidden_reason}
         if review.hidden_at
         else None,
         "actions": review_actions(actor=viewer, review=review),

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
+from tradepost.core.clock import iso_or_none
 from tradepost.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
-
-
-def _time(value: datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
 
 
 def endpoint_data(endpoint: WebhookEndpoint, secret: str | None = None) -> dict[str, Any]:
@@ -22,9 +18,9 @@ def endpoint_data(endpoint: WebhookEndpoint, secret: str | None = None) -> dict[
         "enabled": endpoint.enabled,
         "disabled_reason": endpoint.disabled_reason,
         "seller": endpoint.seller.slug if endpoint.seller else None,
-        "failing_since": _time(endpoint.failing_since),
-        "previous_secret_expires_at": _time(endpoint.previous_secret_expires_at),
-        "created_at": _time(endpoint.created_at),
+        "failing_since": iso_or_none(endpoint.failing_since),
+        "previous_secret_expires_at": iso_or_none(endpoint.previous_secret_expires_at),
+        "created_at": iso_or_none(endpoint.created_at),
     }
     if secret is not None:
         data["secret"] = secret
@@ -33,7 +29,7 @@ def endpoint_data(endpoint: WebhookEndpoint, secret: str | None = None) -> dict[
 
 def attempt_data(attempt: WebhookAttempt) -> dict[str, Any]:
     return {
-        "attempted_at": _time(attempt.attempted_at),
+        "attempted_at": iso_or_none(attempt.attempted_at),
         "status_code": attempt.status_code,
         "latency_ms": attempt.latency_ms,
         "response_excerpt": attempt.response_excerpt,
@@ -50,10 +46,10 @@ def delivery_data(delivery: WebhookDelivery) -> dict[str, Any]:
         "order_number": delivery.event.order_number or None,
         "status": delivery.status,
         "attempt_count": delivery.attempt_count,
-        "next_attempt_at": _time(delivery.next_attempt_at),
+        "next_attempt_at": iso_or_none(delivery.next_attempt_at),
         "last_status_code": delivery.last_status_code,
         "last_error": delivery.last_error,
-        "created_at": _time(delivery.created_at),
-        "delivered_at": _time(delivery.delivered_at),
+        "created_at": iso_or_none(delivery.created_at),
+        "delivered_at": iso_or_none(delivery.delivered_at),
         "attempts": [attempt_data(attempt) for attempt in delivery.attempts.all()],
     }
