@@ -89,7 +89,7 @@ def test_a_worker_killed_mid_batch_loses_no_event(
     orders = [place_order(marketplace, {"MUG": 1}).order.number for _ in range(20)]
     # when the first worker is killed (SIGKILL: no clean-up at all) after a few deliveries
     first = start_worker("first")
-    _wait_for(lambda: len(_message_ids(receiver)) >= 3 and receiver.in_flight > 0, seconds=30)
+    _wait_for(lambda: len(_message_ids(receiver)) >= 3 and receiver.in_flight > 0, seconds=90)
     first.send_signal(signal.SIGKILL)
     first.wait(timeout=10)
     delivered_before_restart = len(_message_ids(receiver))
@@ -104,7 +104,7 @@ def test_a_worker_killed_mid_batch_loses_no_event(
     receiver.delay_seconds = 0
     _wait_for(
         lambda: not WebhookDelivery.objects.filter(status=DeliveryStatus.PENDING).exists(),
-        seconds=60,
+        seconds=120,
     )
     # then every event arrived, verified, and every delivery succeeded
     numbers = {r.json()["data"]["order"]["number"] for r in receiver.received}
@@ -126,7 +126,7 @@ def test_two_workers_deliver_each_event_once(
     # when 40 orders are placed while they run
     for _ in range(40):
         place_order(marketplace, {"MUG": 1})
-    _wait_for(lambda: sum(_message_ids(receiver).values()) >= 40, seconds=60)
+    _wait_for(lambda: sum(_message_ids(receiver).values()) >= 40, seconds=120)
     time.sleep(0.5)  # room for a duplicate to show up, if there were one
     # then each event arrived exactly once
     counts = _message_ids(receiver)

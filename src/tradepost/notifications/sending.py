@@ -8,9 +8,9 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import Q
 
 from tradepost.core import clock
+from tradepost.core.leases import claim_due
 from tradepost.notifications.models import EmailStatus, OutgoingEmail
 
 logger = logging.getLogger("tradepost.notifications")
@@ -51,19 +51,9 @@ def email_send(email_id: int | str) -> OutgoingEmail | None:
 
 
 def _claim(email_id: int | str) -> OutgoingEmail | None:
-    now = clock.now()
-    with transaction.atomic():
-        email = (
-            OutgoingEmail.objects.select_for_update(skip_locked=True)
-            .filter(pk=email_id, status=EmailStatus.PENDING, next_attempt_at__lte=now)
-            .filter(Q(leased_until__isnull=True) | Q(leased_until__lt=now))
-            .first()
-        )
-        if email is None:
-            return None
-        email.leased_until = now + LEASE
-        email.save(update_fields=["leased_until"])
-    return email
+    return claim_due(
+        OutgoingEmail.objects.all(), email_id, pending=EmailStatus.PENDING, lease=LEASE
+    )
 
 
 def _failed(email: OutgoingEmail, error: str) -> OutgoingEmail:

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from tradepost.core import clock
+from tradepost.core.leases import expired_leases
 from tradepost.notifications.models import EmailStatus, OutgoingEmail
 from tradepost.notifications.sending import email_send
-
-SWEEP_LIMIT = 1000
 
 
 @task()
@@ -19,14 +17,7 @@ def send_email(email_id: str) -> None:
 @task()
 def sweep_emails() -> int:
     """Re-queue emails whose send died with its worker: their lease ran out unreleased."""
-    now = clock.now()
-    stale = list(
-        OutgoingEmail.objects.filter(
-            status=EmailStatus.PENDING, leased_until__isnull=False, leased_until__lt=now
-        )
-        .order_by("leased_until")
-        .values_list("pk", flat=True)[:SWEEP_LIMIT]
-    )
+    stale = expired_leases(OutgoingEmail.objects.all(), pending=EmailStatus.PENDING)
     for email_id in stale:
         send_email.enqueue(str(email_id))
     return len(stale)

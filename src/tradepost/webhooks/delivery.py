@@ -16,9 +16,9 @@ from datetime import datetime, timedelta
 import httpx
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 
 from tradepost.core import clock
+from tradepost.core.leases import claim_due
 from tradepost.webhooks.models import (
     DeliveryStatus,
     WebhookAttempt,
@@ -87,20 +87,12 @@ def delivery_attempt(delivery_id: int | str) -> WebhookAttempt | None:
 
 
 def _claim(delivery_id: int | str) -> WebhookDelivery | None:
-    now = clock.now()
-    with transaction.atomic():
-        delivery = (
-            WebhookDelivery.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("endpoint__seller", "event")
-            .filter(pk=delivery_id, status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
-            .filter(Q(leased_until__isnull=True) | Q(leased_until__lt=now))
-            .first()
-        )
-        if delivery is None:
-            return None
-        delivery.leased_until = now + timedelta(seconds=lease_seconds())
-        delivery.save(update_fields=["leased_until"])
-    return delivery
+    return claim_due(
+        WebhookDelivery.objects.select_related("endpoint__seller", "event"),
+        delivery_id,
+        pending=DeliveryStatus.PENDING,
+        lease=timedelta(seconds=lease_seconds()),
+    )
 
 
 def _secrets(endpoint: WebhookEndpoint, now: datetime) -> list[str]:
