@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from tradepost.core.actors import Actor
 from tradepost.core.errors import DomainError, ValidationFailed
 from tradepost.dashboard.access import with_actor
+from tradepost.dashboard.form_errors import place_error
 from tradepost.dashboard.forms import PAYMENT_FORMS, SELLER_ORDER_FORMS, action_form
 from tradepost.dashboard.views.orders import render_order_detail
 from tradepost.orders import services as fulfilment
@@ -155,7 +156,7 @@ def _perform(
             data["lines"] = _parcel_lines(request)
         action.run(actor, target, data)
     except DomainError as error:
-        failed["message"] = _place_error(form, error)
+        failed["message"] = place_error(form, error)
         return render_order_detail(request, actor, number, failed=failed, status=error.status)
     messages.success(request, f"{target}: {action.done}.")
     if request.POST.get("next") == "queue":  # one-click actions on the seller's work queue
@@ -181,19 +182,3 @@ def _parcel_lines(request: HttpRequest) -> list[tuple[str, int]] | None:
     if not lines:
         raise ValidationFailed("lines", "put at least one item in the parcel")
     return lines
-
-
-def _place_error(form: forms.Form | None, error: DomainError) -> str:
-    """Field errors go next to their field; anything else shows at the top of the form."""
-    if form is not None and isinstance(error, ValidationFailed):
-        placed = False
-        for item in error.extra.get("errors", []):
-            field = form.fields.get(item["field"])
-            if field is not None:
-                # "Tracking number is required by this marketplace", not a fragment.
-                label = str(field.label or item["field"]).capitalize()
-                form.add_error(item["field"], f"{label} {item['message']}")
-                placed = True
-        if placed:
-            return ""
-    return error.detail

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from tradepost.attachments.services import attachments_upload
 from tradepost.core.actors import Actor, Role
-from tradepost.core.errors import DomainError, NotFound, ValidationFailed
+from tradepost.core.errors import DomainError, NotFound
 from tradepost.dashboard.access import with_actor
 from tradepost.dashboard.dispute_forms import (
     CASE_FORMS,
@@ -29,6 +29,7 @@ from tradepost.dashboard.dispute_forms import (
     CaseResolveForm,
     ChargebackForm,
 )
+from tradepost.dashboard.form_errors import place_error
 from tradepost.dashboard.views.orders import render_order_detail
 from tradepost.disputes import chargebacks, resolutions, services
 from tradepost.disputes.evidence import evidence_pack_build
@@ -249,7 +250,7 @@ def case_action(request: HttpRequest, actor: Actor, case_id: UUID, action: str) 
         else:
             run(actor, case_id, data)  # type: ignore[arg-type]
     except DomainError as error:
-        failed["message"] = _place_error(form, error)
+        failed["message"] = place_error(form, error)
         return render_case(request, actor, case_id, failed=failed, status=error.status)
     messages.success(request, f"Case: {done}.")
     return redirect("dashboard:case", case_id=case_id)
@@ -271,7 +272,7 @@ def case_open_page(request: HttpRequest, actor: Actor, number: str, reference: s
             description=form.cleaned_data["description"],
         )
     except DomainError as error:
-        failed["message"] = _place_error(form, error)
+        failed["message"] = place_error(form, error)
         return render_order_detail(request, actor, number, failed=failed, status=error.status)
     messages.success(request, f"{reference.upper()}: case opened.")
     return redirect("dashboard:case", case_id=case.public_id)
@@ -291,7 +292,7 @@ def chargeback_record_page(
     try:
         chargeback = chargebacks.chargeback_record(actor=actor, number=number, notice=notice)
     except DomainError as error:
-        failed["message"] = _place_error(form, error)
+        failed["message"] = place_error(form, error)
         return render_order_detail(request, actor, number, failed=failed, status=error.status)
     messages.success(request, f"{reference.upper()}: chargeback recorded.")
     return redirect("dashboard:case", case_id=chargeback.case.public_id)
@@ -312,18 +313,3 @@ def evidence_pack_download(
         filename=f"evidence-{pack.chargeback.order.number}.{which}",
         content_type="application/pdf" if which == "pdf" else "application/zip",
     )
-
-
-def _place_error(form: forms.Form | None, error: DomainError) -> str:
-    """Field errors go next to their field; anything else shows at the top of the form."""
-    if form is not None and isinstance(error, ValidationFailed):
-        placed = False
-        for item in error.extra.get("errors", []):
-            name = item["field"].split("[", 1)[0]
-            name = "attachments" if name == "attachment_ids" else name
-            if name in form.fields:
-                form.add_error(name, item["message"].capitalize())
-                placed = True
-        if placed:
-            return ""
-    return error.detail

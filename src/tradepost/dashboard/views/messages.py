@@ -21,8 +21,9 @@ from tradepost.attachments.services import attachments_upload
 from tradepost.core.actors import Actor, Role
 from tradepost.core.errors import DomainError, NotFound, ValidationFailed
 from tradepost.dashboard.access import with_actor
+from tradepost.dashboard.form_errors import place_error
 from tradepost.dashboard.messaging import failure_key
-from tradepost.dashboard.messaging_forms import MessageForm, message_form
+from tradepost.dashboard.messaging_forms import message_form
 from tradepost.dashboard.views.orders import render_order_detail
 from tradepost.messaging.representation import message_data, thread_head, thread_summary
 from tradepost.messaging.selectors import (
@@ -75,7 +76,7 @@ def message_post_page(
             attachment_ids=[attachment.public_id for attachment in uploaded],
         )
     except DomainError as error:
-        _place_error(form, error)
+        place_error(form, error, unplaced_on_form=True)
         return render_order_detail(request, actor, number, failed=failed, status=error.status)
     messages.success(request, f"{reference.upper()}: message sent.")
     if request.POST.get("next") == "thread":
@@ -83,22 +84,6 @@ def message_post_page(
     return redirect(
         reverse("dashboard:order", args=[number.upper()]) + f"#messages-{reference.upper()}"
     )
-
-
-def _place_error(form: MessageForm, error: DomainError) -> None:
-    """``body`` and the files' errors (``attachments[1]``) go next to their field."""
-    items = error.extra.get("errors", []) if isinstance(error, ValidationFailed) else []
-    for item in items or [{"field": "", "message": error.detail}]:
-        field = item["field"].split("[", 1)[0]
-        if field == "attachment_ids":
-            field = "attachments"
-        # A file's error starts with its name, which keeps its case.
-        text = item["message"] if field == "attachments" else _capitalized(item["message"])
-        form.add_error(field if field in form.fields else None, text.rstrip(".") + ".")
-
-
-def _capitalized(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 @require_POST
@@ -187,3 +172,7 @@ def attachment_download(request: HttpRequest, actor: Actor, attachment_id: str) 
         return attachment_response(attachment_get(actor=actor, attachment_id=attachment_id))
     except NotFound:
         return _not_found(request)
+
+
+def _capitalized(text: str) -> str:
+    return text[:1].upper() + text[1:]

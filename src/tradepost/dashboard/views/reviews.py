@@ -10,7 +10,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -18,8 +17,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from tradepost.core.actors import Actor
-from tradepost.core.errors import DomainError, ValidationFailed
+from tradepost.core.errors import DomainError
 from tradepost.dashboard.access import with_actor
+from tradepost.dashboard.form_errors import place_error
 from tradepost.dashboard.review_forms import REVIEW_FORMS, review_form
 from tradepost.dashboard.reviews import failure_key
 from tradepost.dashboard.views.orders import render_order_detail
@@ -71,18 +71,7 @@ def seller_order_review_action(
     try:
         chosen.run(actor, reference, dict(form.cleaned_data))
     except DomainError as error:
-        failed["message"] = _place_error(form, error)
+        failed["message"] = place_error(form, error)
         return render_order_detail(request, actor, number, failed=failed, status=error.status)
     messages.success(request, f"{reference}: {chosen.done}.")
     return redirect(reverse("dashboard:order", args=[number]) + f"#so-{reference}")
-
-
-def _place_error(form: forms.Form, error: DomainError) -> str:
-    """A field the service names gets the message beside it; anything else goes on top."""
-    if isinstance(error, ValidationFailed):
-        named = [item for item in error.extra["errors"] if item["field"] in form.fields]
-        for item in named:
-            form.add_error(item["field"], f"{form.fields[item['field']].label} {item['message']}")
-        if named:
-            return ""
-    return error.detail
