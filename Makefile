@@ -53,10 +53,11 @@ test-sqlite: dev
 bench: dev
 	$(BIN)/python -m bench.run
 
-## docs: regenerate docs/lifecycle.md and the tables of docs/disputes.md from the lifecycle tables
+## docs: regenerate docs/lifecycle.md and the tables of docs/disputes.md and docs/returns.md
 docs: install
 	$(BIN)/tradepost lifecycle_docs
 	$(BIN)/tradepost disputes_docs
+	$(BIN)/tradepost returns_docs
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -5,6 +5,8 @@
 3. Against gunicorn: checkout throughput at 1 and 8 clients, list latency, the hot-SKU sale.
 4. In-process, with the server stopped: statements per checkout, list server time and plans.
 5. The raw-SQL baseline at 1 and 8 connections.
+6. Seller scorecards: the day rows rebuilt, then the scorecard and ranking endpoints timed
+   in-process (``bench.scorecards``, which also runs alone at a million orders).
 
 Prints a summary table and writes it to ``bench/results/latest.json``. Exits 1 when a
 correctness check fails; a missed timing target is reported, not fatal.
@@ -21,7 +23,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench import baseline, database, django_env, generate, load, machine, report, server
+from bench import (
+    baseline,
+    database,
+    django_env,
+    generate,
+    load,
+    machine,
+    report,
+    scorecards,
+    server,
+)
 from bench.carts import Cart, build_carts
 from bench.marketplace import Marketplace, Volume
 
@@ -100,6 +112,11 @@ def main(argv: list[str] | None = None) -> int:
     # These use the ORM, so they are imported once Django is set up.
     from bench import fixtures, hot_sku
 
+    # The seller scorecards' day rows, rebuilt once; the queue the timeline trigger filled while
+    # generating is dropped first, so the workers of the webhook phase do not work it off.
+    summary["scorecards"] = {"queue_rows_dropped": scorecards.drop_queue(url)}
+    summary["scorecards"]["rebuild_seconds"] = round(scorecards.rebuild_seconds(), 1)
+
     credentials = fixtures.create_credentials(buyers=max(CLIENT_COUNTS))
     sellers = [seller.slug for seller in marketplace.sellers[:2]]
     hot_listings = fixtures.create_hot_listings(
@@ -137,6 +154,9 @@ def main(argv: list[str] | None = None) -> int:
         _say(f"hot SKU: {sale.run.statuses()}, stock left {sale.stock_left}")
     summary["hot_sku"] = sale.figures()
     _in_process(workload, summary)
+    summary["scorecards"]["latency"] = scorecards.measure(
+        owner_key=workload.owner_key, seller_slug=marketplace.sellers[0].slug
+    )
     summary["webhooks"] = _webhooks(workload)
     summary["baseline"] = _baseline(workload, options.seconds)
     summary["deadlocks"] = database.deadlocks(url) - deadlocks_before

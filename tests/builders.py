@@ -108,12 +108,14 @@ def place_order(
     buyer: str = "john",
     shipping: dict[str, int] | None = None,
     tax: int = 0,
+    discount_code: str = "",
 ) -> OrderBundle:
     cart = Cart(
         lines=[CartLine(world.listings[sku].public_id, qty) for sku, qty in lines.items()],
         shipping_address=dict(ADDRESS),
         shipping_amounts=shipping or {},
         tax_amount=tax,
+        discount_code=discount_code,
     )
     return order_create(
         actor=world.buyers[buyer].actor, cart=cart, buyer=world.buyer_profiles[buyer]

@@ -53,7 +53,9 @@ def test_demo_loads_and_prints_working_keys_as_json(tmp_path) -> None:
 
 
 # Read by anyone, with no key: they answer 200 whatever is sent.
-PUBLIC_TABLES = frozenset({"/api/v1/lifecycle", "/api/v1/disputes/lifecycle"})
+PUBLIC_TABLES = frozenset(
+    {"/api/v1/lifecycle", "/api/v1/disputes/lifecycle", "/api/v1/returns/lifecycle"}
+)
 # Signed by the payment provider, not authorised by a key: a bad signature is its 401, and no
 # role is ever refused (no 403).
 SIGNED_BY_THE_PROVIDER = frozenset({"/api/v1/provider-events/chargebacks"})

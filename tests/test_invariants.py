@@ -2,10 +2,11 @@
 
 A hypothesis state machine places orders and drives payments, fulfilment, cancellations (whole
 and by line) and refunds (in full, by amount and by line) through the services, as random
-people: the owner, a member of either seller, either buyer. It keeps its own model of what each
-action should do, from the lifecycle tables and DESIGN.md, so it knows which attempts must be
-refused and with which error; a refused attempt must change nothing. After every step it checks
-the invariants DESIGN.md promises (rules 3 and 5).
+people: the owner, a member of either seller, either buyer. Paid orders earn their buyer goodwill
+codes (fixed or percent, the owner's or a seller's), which later checkouts may use. It keeps its
+own model of what each action should do, from the lifecycle tables and DESIGN.md, so it knows
+which attempts must be refused and with which error; a refused attempt must change nothing. After
+every step it checks the invariants DESIGN.md promises (rules 3 and 5).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import (
     Bundle,
     RuleBasedStateMachine,
+    initialize,
     invariant,
     multiple,
     precondition,
@@ -61,7 +63,8 @@ from tradepost.orders.status import (
     PaymentStatus,
     derive_order_status,
 )
-from tradepost.payments.models import PaymentAttempt, Refund, RefundLine
+from tradepost.payments.discounts import GoodwillCode, discount_code_issue
+from tradepost.payments.models import DiscountCode, PaymentAttempt, Refund, RefundLine
 from tradepost.payments.refund_lines import LineQuantity
 from tradepost.payments.refunds import refund_create
 from tradepost.payments.services import PaymentReport, payment_record, payment_retry
@@ -82,6 +85,7 @@ DOMAIN_MODELS = (
     Refund,
     RefundLine,
     LineCancellation,
+    DiscountCode,
 )
 # What the timeline must show: (seller order reference or "", status field, from, to).
 TimelineEntry = tuple[str, str, str, str]
@@ -145,6 +149,7 @@ class ExpectedSellerOrder:
     prices: dict[str, int] = field(default_factory=dict)
     shipping: int = 0
     tax: int = 0
+    discount: int = 0
     status: str = F.AWAITING_PAYMENT
     refunded: int = 0
     canceled: Counter[str] = field(default_factory=Counter)
@@ -158,7 +163,7 @@ class ExpectedSellerOrder:
 
     def line_amount(self, sku: str) -> int:
         """One unit of ``sku`` by docs/refunds.md's rule, written out again: its cumulative share
-        of items, shipping and tax, capped at what is left."""
+        of the discounted items, shipping and tax, capped at what is left."""
         basis = sum(self.prices[s] * self.ordered[s] for s in self.ordered)
         before = sum(self.prices[s] * self.refunded_units[s] for s in self.ordered)
         after = before + self.prices[sku]
@@ -166,8 +171,43 @@ class ExpectedSellerOrder:
         def share(part: int) -> int:
             return part * after // basis - part * before // basis
 
-        amount = share(basis) + share(self.shipping) + share(self.tax)
+        amount = share(basis - self.discount) + share(self.shipping) + share(self.tax)
         return min(amount, self.total - self.refunded)
+
+
+@dataclass
+class ExpectedCode:
+    """A goodwill code the model gave a buyer: ``seller`` is whose items it covers (None: any)."""
+
+    code: str
+    buyer: str
+    seller: str | None
+    amount_off: int | None
+    percent_off: int | None
+    used: bool = False
+
+    def discount(self, subtotals: dict[str, int]) -> dict[str, int]:
+        """What it takes off each seller's items, by payments.discounts' rules written out again:
+        a fixed amount never above the items it covers, a percentage rounded down, split in
+        proportion to the items with the spare units to the largest remainders (ties: the
+        seller first in id order, as the sellers are numbered here in slug order)."""
+        covered = {
+            seller: amount
+            for seller, amount in sorted(subtotals.items())
+            if amount and self.seller in (None, seller)
+        }
+        base = sum(covered.values())
+        if self.amount_off is not None:
+            total = min(self.amount_off, base)
+        else:
+            total = base * (self.percent_off or 0) // 100
+        if not total:
+            return {}
+        shares = {seller: total * amount // base for seller, amount in covered.items()}
+        by_remainder = sorted(covered, key=lambda seller: -(total * covered[seller] % base))
+        for seller in by_remainder[: total - sum(shares.values())]:
+            shares[seller] += 1
+        return shares
 
 
 @dataclass
@@ -228,6 +268,7 @@ class OrderLifecycleMachine(RuleBasedStateMachine):
         self.world = build_world()
         self.initial_stock = dict(Listing.objects.values_list("pk", "stock_quantity"))
         self.expected: dict[str, ExpectedOrder] = {}
+        self.codes: list[ExpectedCode] = []
         self.payment_references = itertools.count(1)
 
     def teardown(self) -> None:
@@ -480,23 +521,43 @@ class OrderLifecycleMachine(RuleBasedStateMachine):
         lines=st.dictionaries(st.sampled_from(SKUS), st.integers(1, 30), min_size=1, max_size=3),
         shipping=st.integers(0, 900),
         tax=st.integers(0, 500),
+        use_code=st.booleans(),
     )
-    def check_out(self, buyer: str, lines: dict[str, int], shipping: int, tax: int):
-        """Place an order; asking for more than the stock left must be refused whole."""
+    def check_out(self, buyer: str, lines: dict[str, int], shipping: int, tax: int, use_code: bool):
+        """Place an order, maybe with the buyer's oldest unused code; asking for more than the
+        stock left, or a code that takes nothing off these items, must be refused whole."""
         stock = dict(Listing.objects.filter(sku__in=lines).values_list("sku", "stock_quantity"))
         sellers = {self.world.listings[sku].seller.slug for sku in lines}
+        code = next((c for c in self.codes if c.buyer == buyer and not c.used), None)
+        code = code if use_code else None
+        subtotals: Counter[str] = Counter()
+        for sku, quantity in lines.items():
+            listing = self.world.listings[sku]
+            subtotals[listing.seller.slug] += listing.unit_price_amount * quantity
+        discounts = code.discount(dict(subtotals)) if code else {}
 
         def checkout() -> Any:
             shipping_amounts = dict.fromkeys(sellers, shipping)
-            return place_order(self.world, lines, buyer=buyer, shipping=shipping_amounts, tax=tax)
+            return place_order(
+                self.world,
+                lines,
+                buyer=buyer,
+                shipping=shipping_amounts,
+                tax=tax,
+                discount_code=code.code if code else "",
+            )
 
-        if any(lines[sku] > stock[sku] for sku in lines):
+        out_of_stock = any(lines[sku] > stock[sku] for sku in lines)
+        if out_of_stock or (code and not discounts):
             before = domain_rows()
-            with pytest.raises(OutOfStock):
+            with pytest.raises(OutOfStock if out_of_stock else ValidationFailed):
                 checkout()
             assert domain_rows() == before, "a refused checkout changed data"
             return multiple()
         bundle = checkout()
+        if code:
+            code.used = True
+        assert_tax_follows_the_discounted_prices(bundle, tax)
         parts = [
             ExpectedSellerOrder(
                 reference=part.seller_order.reference,
@@ -507,12 +568,105 @@ class OrderLifecycleMachine(RuleBasedStateMachine):
                 prices={line.sku: line.unit_price_amount for line in part.lines},
                 shipping=part.seller_order.shipping_amount,
                 tax=part.seller_order.tax_amount,
+                discount=discounts.get(part.seller_order.seller.slug, 0),
             )
             for part in bundle.seller_orders
         ]
+        for part, seller_order in zip(parts, bundle.seller_orders, strict=True):
+            assert seller_order.seller_order.discount_amount == part.discount, part.reference
         number = bundle.order.number
         self.expected[number] = ExpectedOrder(number, buyer, parts)
         return number
+
+    @precondition(lambda self: any(not code.used for code in self.codes))
+    @rule(
+        target=orders,
+        lines=st.dictionaries(st.sampled_from(SKUS), st.integers(1, 5), min_size=1, max_size=3),
+        shipping=st.integers(0, 900),
+        tax=st.integers(0, 500),
+    )
+    def check_out_with_a_code(self, lines: dict[str, int], shipping: int, tax: int):
+        """The oldest code waiting, used by its buyer: one that covers none of these items is
+        refused."""
+        buyer = next(code.buyer for code in self.codes if not code.used)
+        return self.check_out(buyer, lines, shipping, tax, True)
+
+    # A few codes waiting at a time are enough; more would crowd out the checkouts using them.
+    @precondition(lambda self: sum(not code.used for code in self.codes) < 3)
+    @rule(
+        choice=st.integers(0, 2**16),
+        by_seller=st.booleans(),
+        seller_only=st.booleans(),
+        amount_off=st.none() | st.integers(1, 1000),
+        percent_off=st.integers(1, 90),
+    )
+    def give_code(
+        self,
+        choice: int,
+        by_seller: bool,
+        seller_only: bool,
+        amount_off: int | None,
+        percent_off: int,
+    ) -> None:
+        """The owner or the seller apologises for a paid order with a code for the next one.
+
+        Amounts stay below the cheapest listing and percentages below 100, so a code never makes
+        a seller order free: the lifecycle's refunds and payment statuses are for money paid."""
+        paid = [order for order in self.expected.values() if order.captured]
+        order = paid[choice % len(paid)]
+        part = order.parts[choice % len(order.parts)]
+        self._give_code(order, part, by_seller, seller_only, amount_off, percent_off)
+
+    @initialize(
+        codes=st.lists(
+            st.tuples(st.booleans(), st.booleans(), st.none() | st.integers(1, 1000)),
+            max_size=3,
+        ),
+        percent_off=st.integers(1, 90),
+    )
+    def earlier_purchases(
+        self, codes: list[tuple[bool, bool, int | None]], percent_off: int
+    ) -> None:
+        """Each buyer starts with a paid order of a cap and a mug, and john with up to three
+        codes for it, so checkouts with codes come early in a run, refunds of them after."""
+        for buyer in ("john", "jane"):
+            number = self.check_out(buyer, {"CAP": 1, "MUG": 1}, 100, 0, False)
+            self.pay(self.expected[number], self.expected[number].parts[0], self.world.owner.actor)
+        john = next(order for order in self.expected.values() if order.buyer == "john")
+        for index, (by_seller, seller_only, amount_off) in enumerate(codes):
+            part = john.parts[index % len(john.parts)]
+            self._give_code(john, part, by_seller, seller_only, amount_off, percent_off)
+
+    def _give_code(
+        self,
+        order: ExpectedOrder,
+        part: ExpectedSellerOrder,
+        by_seller: bool,
+        seller_only: bool,
+        amount_off: int | None,
+        percent_off: int,
+    ) -> None:
+        actor = self.world.members[part.seller].actor if by_seller else self.world.owner.actor
+        fixed = amount_off is not None
+        code = discount_code_issue(
+            actor=actor,
+            reference=part.reference,
+            goodwill=GoodwillCode(
+                kind="fixed" if fixed else "percent",
+                amount_off=amount_off,
+                percent_off=None if fixed else percent_off,
+                seller_only=seller_only,
+            ),
+        )
+        self.codes.append(
+            ExpectedCode(
+                code=code.code,
+                buyer=order.buyer,
+                seller=part.seller if by_seller or seller_only else None,
+                amount_off=amount_off,
+                percent_off=None if fixed else percent_off,
+            )
+        )
 
     @precondition(lambda self: self.expected)
     @rule(choice=st.integers(0, 2**16))
@@ -598,6 +752,20 @@ class OrderLifecycleMachine(RuleBasedStateMachine):
                 ), seller_order.reference
 
     @invariant()
+    def each_code_is_used_once_by_its_own_buyer(self) -> None:
+        codes = DiscountCode.objects.select_related("buyer").prefetch_related("redeemed_order")
+        used = {}
+        for code in codes:
+            order = getattr(code, "redeemed_order", None)
+            assert (code.redeemed_at is not None) == (order is not None), code.code
+            if order is not None:
+                assert order.buyer_id == code.buyer_id, code.code
+                used[code.code] = order.number
+        assert set(used) == {code.code for code in self.codes if code.used}
+        for order in Order.objects.all():
+            assert (order.discount_code_id is not None) == (order.discount_amount > 0), order
+
+    @invariant()
     def order_status_is_derived_from_its_seller_orders(self) -> None:
         for order in Order.objects.prefetch_related("seller_orders"):
             statuses = [seller_order.status for seller_order in order.seller_orders.all()]
@@ -655,6 +823,17 @@ class OrderLifecycleMachine(RuleBasedStateMachine):
                     f"{order.number} keeps {kept} of the buyer's money, but its live seller "
                     f"orders cost {sum(so.total_amount - so.refunded_amount for so in live)}"
                 )
+
+
+def assert_tax_follows_the_discounted_prices(bundle: Any, tax: int) -> None:
+    """Each seller order's tax is its share of the order's, in proportion to what it costs
+    before tax (discounted items and shipping), to within the unit rounding gives one part."""
+    parts = [part.seller_order for part in bundle.seller_orders]
+    bases = [so.subtotal_amount - so.discount_amount + so.shipping_amount for so in parts]
+    assert sum(so.tax_amount for so in parts) == tax
+    if sum(bases):
+        for seller_order, base in zip(parts, bases, strict=True):
+            assert abs(seller_order.tax_amount * sum(bases) - tax * base) < sum(bases), seller_order
 
 
 def assert_payment_status_matches_amounts(order: Order) -> None:

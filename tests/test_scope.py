@@ -251,6 +251,7 @@ OBJECT_ENDPOINTS = (
         "POST", "/seller-orders/{reference}/refund", {"reason": "damaged"}, state="shipped"
     ),
     ObjectEndpoint("GET", "/sellers/{slug}"),
+    ObjectEndpoint("GET", "/sellers/{slug}/scorecard"),
     ObjectEndpoint("PATCH", "/sellers/{slug}", {"name": "Renamed"}),
     ObjectEndpoint("GET", "/listings/{listing_id}"),
     ObjectEndpoint("PATCH", "/listings/{listing_id}", {"stock_quantity": 7}),
@@ -609,6 +610,96 @@ class TestReportScope:
         assert sellers(tenants.acme) == {"acme"}
         assert sellers(tenants.world.owner) >= {"acme", "bolt"}
         assert api.get("/reports/revenue", tenants.john.key).status == 404
+
+
+class TestSellerPerformanceScope:
+    """Scorecards: the owner's and a seller's own in full, a buyer's only the public part; the
+    ranking compares sellers, so only the owner has one."""
+
+    def test_a_seller_and_a_buyer_read_only_what_is_theirs_to_read(
+        self, api: ApiClient, tenants: Tenancy
+    ):
+        own = api.get("/sellers/acme/scorecard", tenants.acme.key).json()
+        public = api.get("/sellers/acme/scorecard", tenants.john.key).json()
+        assert own["current"] is not None
+        assert len(own["trend"]) == 12
+        assert (public["current"], public["trend"], public["change"]) == (None, [], None)
+        assert public["public"]["shipping_promise"]
+
+    @covers("GET /reports/sellers")
+    def test_only_the_owner_ranks_sellers(self, api: ApiClient, tenants: Tenancy):
+        slugs = {
+            row["seller"]["slug"]
+            for row in api.get("/reports/sellers", tenants.world.owner.key).json()["items"]
+        }
+        assert slugs >= {"acme", "bolt", "shut"}
+        for party in (tenants.acme, tenants.john):
+            assert api.get("/reports/sellers", party.key).status == 404
+
+
+class TestLedgerScope:
+    """Balances and payouts: a seller sees its own, a buyer none; only the owner pays out."""
+
+    @pytest.fixture
+    def bolts_payout(self, tenants: Tenancy) -> str:
+        from tradepost.ledger.payouts import payout_create
+
+        reference = tenants.reference(tenants.jane_orders["shipped"], "bolt")
+        services.seller_order_complete(actor=tenants.world.owner.actor, reference=reference)
+        (payout,) = payout_create(actor=tenants.world.owner.actor, seller_slug="bolt")
+        return str(payout.public_id)
+
+    @covers(
+        "GET /payouts/{payout_id}",
+        "POST /payouts/{payout_id}/mark-paid",
+        "POST /payouts/{payout_id}/mark-failed",
+    )
+    @pytest.mark.parametrize("role", ["seller", "buyer"])
+    def test_another_sellers_payout_is_not_found(
+        self, api: ApiClient, tenants: Tenancy, bolts_payout: str, role: str
+    ):
+        for method, path, body in (
+            ("GET", f"/payouts/{bolts_payout}", None),
+            ("POST", f"/payouts/{bolts_payout}/mark-paid", {"reference": "R"}),
+            ("POST", f"/payouts/{bolts_payout}/mark-failed", {"reason": "x"}),
+        ):
+            before = database_state()
+            response = api.call(method, path, tenants.caller(role).key, body)
+            assert response.status == 404, f"{method} {path} as {role}: {response}"
+            assert database_state() == before
+
+    def test_the_paid_seller_reads_its_payout_but_may_not_mark_it(
+        self, api: ApiClient, tenants: Tenancy, bolts_payout: str
+    ):
+        bolt = tenants.world.members["bolt"].key
+        assert api.get(f"/payouts/{bolts_payout}", bolt).status == 200
+        before = database_state()
+        marked = api.post(f"/payouts/{bolts_payout}/mark-paid", bolt, {"reference": "R"})
+        assert marked.status == 403, marked
+        assert database_state() == before
+        owner = tenants.world.owner.key
+        assert api.get(f"/payouts/{bolts_payout}", owner).status == 200
+
+    @covers("GET /balances", "GET /payouts", "POST /payouts")
+    def test_lists_show_only_your_own_and_only_the_owner_pays_out(
+        self, api: ApiClient, tenants: Tenancy, bolts_payout: str
+    ):
+        def payout_sellers(party: Party) -> set[str]:
+            return {p["seller"]["slug"] for p in api.get("/payouts", party.key).json()["items"]}
+
+        def balance_sellers(party: Party) -> set[str]:
+            body = api.get("/balances", party.key).json()
+            return {row["seller"]["slug"] for row in body["sellers"]}
+
+        assert payout_sellers(tenants.acme) == payout_sellers(tenants.john) == set()
+        assert payout_sellers(tenants.world.owner) == {"bolt"}
+        assert balance_sellers(tenants.acme) == {"acme"}
+        assert balance_sellers(tenants.world.owner) >= {"acme", "bolt"}
+        assert api.get("/balances", tenants.john.key).status == 404
+        before = database_state()
+        for party in (tenants.acme, tenants.john):
+            assert api.post("/payouts", party.key, {}).status == 403
+        assert database_state() == before
 
 
 WEBHOOK_OBJECT_ENDPOINTS = (
@@ -1348,3 +1439,85 @@ class TestAfterSaleScope:
             == 403
         )
         assert database_state() == before
+
+
+class TestReturnScope:
+    """Returns keep to their tenants: another tenant's return does not exist for you, on every
+    endpoint; the lifecycle table is public."""
+
+    @pytest.fixture
+    def janes_return(self, tenants: Tenancy) -> dict[str, str]:
+        """A return the owner opened for jane on her shipped bolt order."""
+        from tradepost.payments.refund_lines import LineQuantity
+        from tradepost.returns.services import return_request_create
+
+        reference = tenants.reference(tenants.jane_orders["shipped"], "bolt")
+        ret = return_request_create(
+            actor=tenants.world.owner.actor,
+            reference=reference,
+            reason="damaged",
+            lines=[LineQuantity("TEE", 1)],
+            policy_override_note="Photos came by post.",
+        )
+        return {"reference": reference, "id": str(ret.public_id)}
+
+    @covers(
+        "POST /seller-orders/{reference}/returns",
+        "GET /returns/{return_id}",
+        "POST /returns/{return_id}/authorize",
+        "POST /returns/{return_id}/decline",
+        "POST /returns/{return_id}/ship-back",
+        "POST /returns/{return_id}/receive",
+        "POST /returns/{return_id}/refund",
+        "POST /returns/{return_id}/exchange",
+        "POST /returns/{return_id}/withdraw",
+    )
+    @pytest.mark.parametrize("role", ["seller", "buyer"])
+    def test_another_tenants_return_is_not_found(
+        self, api: ApiClient, tenants: Tenancy, janes_return: dict[str, str], role: str
+    ):
+        path = f"/returns/{janes_return['id']}"
+        lines = [{"sku": "TEE", "quantity": 1}]
+        calls = [
+            (
+                "POST",
+                f"/seller-orders/{janes_return['reference']}/returns",
+                {"reason": "damaged", "lines": lines},
+            ),
+            ("GET", path, None),
+            ("POST", f"{path}/authorize", {"return_address": "1 Dock Road"}),
+            ("POST", f"{path}/decline", {"reason": "No."}),
+            ("POST", f"{path}/ship-back", {"carrier": "UPS", "tracking_number": "1Z"}),
+            ("POST", f"{path}/receive", {}),
+            ("POST", f"{path}/refund", {"inspection_note": "Broken."}),
+            (
+                "POST",
+                f"{path}/exchange",
+                {"inspection_note": "Broken.", "carrier": "UPS", "tracking_number": "1Z"},
+            ),
+            ("POST", f"{path}/withdraw", {}),
+        ]
+        for method, url, body in calls:
+            before = database_state()
+            response = api.call(method, url, tenants.caller(role).key, body)
+            assert response.status == 404, f"{method} {url} as {role}: {response}"
+            assert database_state() == before, f"{method} {url} as {role} changed data"
+
+    def test_the_owner_and_the_seller_concerned_reach_it(
+        self, api: ApiClient, tenants: Tenancy, janes_return: dict[str, str]
+    ):
+        path = f"/returns/{janes_return['id']}"
+        assert api.get(path, tenants.world.owner.key).status == 200
+        bolt = tenants.world.members["bolt"].key
+        assert api.post(f"{path}/authorize", bolt, {"return_address": "1 Dock Road"}).status == 200
+
+    @covers("GET /returns", "GET /returns/lifecycle")
+    def test_lists_keep_to_your_own_and_the_table_is_public(
+        self, api: ApiClient, tenants: Tenancy, janes_return: dict[str, str]
+    ):
+        for party in (tenants.acme, tenants.john):
+            assert api.get("/returns", party.key).json()["items"] == []
+        for party in (tenants.world.owner, tenants.world.members["bolt"]):
+            items = api.get("/returns", party.key).json()["items"]
+            assert [item["id"] for item in items] == [janes_return["id"]]
+        assert api.get("/returns/lifecycle", None).status == 200

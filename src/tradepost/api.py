@@ -22,6 +22,8 @@ from tradepost.messaging.api import router as messaging_router
 from tradepost.notifications.api import router as notifications_router
 from tradepost.orders.api import router as orders_router
 from tradepost.payments.api import router as payments_router
+from tradepost.performance.api import router as performance_router
+from tradepost.returns.api import router as returns_router
 from tradepost.reviews.api import router as reviews_router
 from tradepost.webhooks.api import router as webhooks_router
 
@@ -51,6 +53,8 @@ api.add_router("", messaging_router)
 api.add_router("", attachments_router)
 api.add_router("", reviews_router)
 api.add_router("", disputes_router)
+api.add_router("", returns_router)
+api.add_router("", performance_router)
 
 
 def _field_name(location: list[Any] | tuple[Any, ...]) -> str:

@@ -90,6 +90,8 @@ INSTALLED_APPS = [
     "tradepost.messaging",
     "tradepost.reviews",
     "tradepost.disputes",
+    "tradepost.returns",
+    "tradepost.performance",
     "tradepost.dashboard",
     "tradepost.demo",
 ]
@@ -195,6 +197,7 @@ TRADEPOST_ATTACHMENT_SCOPES = [
     "tradepost.disputes.selectors.case_attachments_visible_to",
     "tradepost.payments.selectors.refund_proofs_visible_to",
     "tradepost.payments.selectors.refund_request_proofs_visible_to",
+    "tradepost.returns.selectors.return_proofs_visible_to",
 ]
 
 SESSION_COOKIE_SECURE = PRODUCTION
@@ -271,6 +274,12 @@ TRADEPOST_PERIODIC_JOBS = {
     "tradepost.webhooks.tasks.sweep_deliveries": 30,
     "tradepost.notifications.tasks.sweep_emails": 60,
     "tradepost.attachments.tasks.sweep_unclaimed": 3600,
+    # SLA reminders, late flags, auto-cancel and auto-complete (docs/operations.md).
+    "tradepost.orders.tasks.run_sla_automation": 60,
+    # Overdue dispute steps to the owner; unanswered chargebacks lost at their deadline.
+    "tradepost.disputes.tasks.run_dispute_deadlines": 60,
+    # Seller scorecards: the day rows of orders that changed, worked out again.
+    "tradepost.performance.tasks.refresh_seller_stats": 60,
 }
 # Seconds between looks at the outbox and the task queue when there is nothing to do.
 TRADEPOST_WORKER_INTERVAL = float(os.environ.get("TRADEPOST_WORKER_INTERVAL") or 0.2)

@@ -27,6 +27,8 @@ from tradepost.orders.status import Lifecycle
 C, B = CaseStatus, ChargebackStatus
 ANSWERING, OWNER_ONLY = {"seller", "owner"}, {"owner"}
 PARTIES = {"buyer", "seller", "owner"}
+# Either party escalates; the system does when the party whose turn it is lets the due time pass.
+ESCALATORS = PARTIES | {"system"}
 RESOLVERS = {"owner", "seller", "buyer", "system"}
 # The lifecycle, written out on its own so a change to status.py must be deliberate:
 # open -> awaiting seller <-> awaiting buyer -> under review -> resolved -> closed.
@@ -35,9 +37,9 @@ EXPECTED_CASE = {
     (C.OPEN, C.AWAITING_SELLER): {"buyer", "owner"},
     (C.AWAITING_SELLER, C.AWAITING_BUYER): ANSWERING,
     (C.AWAITING_BUYER, C.AWAITING_SELLER): {"buyer", "owner"},
-    (C.OPEN, C.UNDER_REVIEW): PARTIES,
-    (C.AWAITING_SELLER, C.UNDER_REVIEW): PARTIES,
-    (C.AWAITING_BUYER, C.UNDER_REVIEW): PARTIES,
+    (C.OPEN, C.UNDER_REVIEW): ESCALATORS,
+    (C.AWAITING_SELLER, C.UNDER_REVIEW): ESCALATORS,
+    (C.AWAITING_BUYER, C.UNDER_REVIEW): ESCALATORS,
     (C.UNDER_REVIEW, C.AWAITING_SELLER): OWNER_ONLY,
     (C.UNDER_REVIEW, C.AWAITING_BUYER): OWNER_ONLY,
     (C.OPEN, C.RESOLVED): RESOLVERS,

@@ -81,6 +81,12 @@ class SmtpSink:
         with self.lock:
             return [mail for mail in self.received if address in mail.recipients]
 
+    def one_to_subject(self, address: str, subject: str) -> Received:
+        """The one email to ``address`` with this subject, among any others it received."""
+        mails = [mail for mail in self.to(address) if mail.subject == subject]
+        assert len(mails) == 1, f"{len(mails)} of {[m.subject for m in self.to(address)]}"
+        return mails[0]
+
     def one_to(self, address: str) -> Received:
         mails = self.to(address)
         assert len(mails) == 1, f"{len(mails)} emails to {address}: {[m.subject for m in mails]}"

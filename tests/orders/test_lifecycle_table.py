@@ -27,7 +27,8 @@ EXPECTED_FULFILMENT = {
     (F.AWAITING_PAYMENT, F.PENDING): {"system"},
     (F.AWAITING_PAYMENT, F.CANCELED): {"buyer", "owner", "system"},
     (F.PENDING, F.PROCESSING): {"seller", "owner"},
-    (F.PENDING, F.CANCELED): {"seller", "owner", "buyer"},
+    # The system cancels what was never acknowledged, when the auto-cancel setting is on.
+    (F.PENDING, F.CANCELED): {"seller", "owner", "buyer", "system"},
     (F.PROCESSING, F.CANCELED): {"seller", "owner"},
     (F.PROCESSING, F.SHIPPED): {"seller", "owner"},
     (F.SHIPPED, F.DELIVERED): {"seller", "owner", "system"},

@@ -52,3 +52,16 @@ def photo_ids(api: ApiClient, party: Party, count: int = 1) -> list[str]:
     response = upload(api, party, *uploads)
     assert response.status == 201, response
     return [attachment["id"] for attachment in response.json()]
+
+
+def give_code(
+    api: ApiClient, world: World, *, by: str = "owner", seller: str = "acme", **value: object
+) -> str:
+    """A goodwill code for john, given by ``by`` (the owner or a seller's slug) on a paid order
+    of his with a part from ``seller``: codes follow a purchase. ``value``: the code's fields."""
+    bundle = pay(world, place_order(world, {"CAP": 1} if seller == "bolt" else {"BOWL": 1}))
+    party = world.owner if by == "owner" else world.members[by]
+    body = {"seller_order": reference_of(bundle, seller), **value}
+    response = api.post("/discount-codes", party.key, body)
+    assert response.status == 201, response
+    return str(response.json()["code"])

@@ -39,8 +39,8 @@ class ListingQuery(Schema):
     cursor: str | None = None
 
 
-def _seller_out(seller: Seller, actor: Actor) -> dict[str, Any]:
-    return seller_data(seller, actor) | {"rating": rating_data(seller_rating(seller))}
+def _seller_out(seller: Seller, actor: Actor, marketplace: Marketplace) -> dict[str, Any]:
+    return seller_data(seller, actor, marketplace) | {"rating": rating_data(seller_rating(seller))}
 
 
 @router.get("/marketplace", response={200: MarketplaceOut, **READ_ERRORS})
@@ -54,6 +54,9 @@ def update_marketplace(request: HttpRequest, payload: MarketplaceUpdateIn) -> Ma
     """Owner: change order policies (commission, SLA, ship-within, auto-complete, tracking,
     the delivery estimate buyers are told)."""
     changes = payload.model_dump(exclude_unset=True, exclude_none=True)
+    if "auto_cancel_unacknowledged_days" in payload.model_fields_set:
+        # Null is a value here: it turns auto-cancel off.
+        changes["auto_cancel_unacknowledged_days"] = payload.auto_cancel_unacknowledged_days
     return services.marketplace_update(actor=request_actor(request), **changes)
 
 
@@ -62,28 +65,33 @@ def list_sellers(request: HttpRequest) -> list[dict[str, Any]]:
     """Sellers you may see, by name, each with its rating (one query for the whole list)."""
     actor = request_actor(request)
     sellers = sellers_with_rating(selectors.sellers_visible_to(actor).order_by("name"))
-    return [_seller_out(seller, actor) for seller in sellers]
+    marketplace = selectors.marketplace_get()
+    return [_seller_out(seller, actor, marketplace) for seller in sellers]
 
 
 @router.post("/sellers", response={201: SellerOut, **WRITE_ERRORS})
 def create_seller(request: HttpRequest, payload: SellerCreateIn) -> tuple[int, dict[str, Any]]:
     """Owner: add a seller."""
     actor = request_actor(request)
-    return 201, _seller_out(services.seller_create(actor=actor, **payload.model_dump()), actor)
+    seller = services.seller_create(actor=actor, **payload.model_dump())
+    return 201, _seller_out(seller, actor, selectors.marketplace_get())
 
 
 @router.get("/sellers/{slug}", response={200: SellerOut, **READ_ERRORS})
 def get_seller(request: HttpRequest, slug: str) -> dict[str, Any]:
     actor = request_actor(request)
-    return _seller_out(selectors.seller_get(actor=actor, slug=slug), actor)
+    seller = selectors.seller_get(actor=actor, slug=slug)
+    return _seller_out(seller, actor, selectors.marketplace_get())
 
 
 @router.patch("/sellers/{slug}", response={200: SellerOut, **WRITE_ERRORS})
 def update_seller(request: HttpRequest, slug: str, payload: SellerUpdateIn) -> dict[str, Any]:
-    """Owner: rename, suspend or reactivate a seller, or set its commission override."""
+    """Owner: rename, suspend or reactivate a seller, or set its commission or handling-time
+    overrides (acknowledgement hours, ships within N or N-M days)."""
     actor = request_actor(request)
     changes = payload.model_dump(exclude_unset=True)
-    return _seller_out(services.seller_update(actor=actor, slug=slug, **changes), actor)
+    seller = services.seller_update(actor=actor, slug=slug, **changes)
+    return _seller_out(seller, actor, selectors.marketplace_get())
 
 
 @router.get("/listings", response={200: ListingPageOut, **READ_ERRORS})

@@ -49,6 +49,15 @@ class Marketplace(TimeStampedModel):
     )
     refund_reasons_accepted = models.JSONField(default=default_refund_reasons)
     refund_proof_required = models.BooleanField(default=True)
+    # SLA automation (orders.automation): the seller is reminded this many hours before a due
+    # time (0: at the due time itself), and, when set, a seller order still not acknowledged
+    # this many days after its acknowledgement was due is canceled and refunded in full.
+    sla_reminder_hours = models.PositiveIntegerField(
+        default=12, validators=[MaxValueValidator(24 * 7)]
+    )
+    auto_cancel_unacknowledged_days = models.PositiveIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(90)]
+    )
 
     class Meta:
         constraints = [
@@ -77,6 +86,20 @@ class Seller(TimeStampedModel):
     )
     ship_within_days = models.PositiveIntegerField(
         null=True, blank=True, help_text="Overrides the marketplace's ship-within days."
+    )
+    # The seller's own handling times, snapshotted onto each seller order's due times at payment:
+    # buyers read "ships within 2-3 days" from the lower bound and ship_within_days.
+    ship_within_min_days = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text="The earliest day it usually ships; shown to buyers as a range.",
+    )
+    acknowledgement_sla_hours = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(24 * 30)],
+        help_text="Overrides the marketplace's acknowledgement SLA.",
     )
 
     class Meta:

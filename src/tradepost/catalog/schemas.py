@@ -30,6 +30,16 @@ class SellerOut(Schema):
     name: str
     status: SellerStatus
     ship_within_days: int | None
+    ship_within_min_days: int | None = Field(
+        description="With ship_within_days, the range buyers are shown; null: no range."
+    )
+    acknowledgement_sla_hours: int | None = Field(
+        description="The seller's own acknowledgement SLA; null means the marketplace's."
+    )
+    shipping_promise: str = Field(
+        description="What buyers are told, from the seller's times or the marketplace's: "
+        "'Ships within 2-3 days'."
+    )
     email: str | None = Field(None, description="Shown to the owner and the seller itself.")
     commission_rate_bps: int | None = Field(
         None, description="Shown to the owner and the seller itself; null means the default."
@@ -43,6 +53,8 @@ class SellerCreateIn(Schema):
     email: str = Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)
     commission_rate_bps: int | None = Rate
     ship_within_days: int | None = Field(None, ge=1, le=365)
+    ship_within_min_days: int | None = Field(None, ge=1, le=365)
+    acknowledgement_sla_hours: int | None = Field(None, ge=1, le=24 * 30)
 
 
 class SellerUpdateIn(Schema):
@@ -51,6 +63,12 @@ class SellerUpdateIn(Schema):
     status: SellerStatus | None = None
     commission_rate_bps: int | None = Rate
     ship_within_days: int | None = Field(None, ge=1, le=365)
+    ship_within_min_days: int | None = Field(
+        None, ge=1, le=365, description="The low end of 'ships within 2-3 days'; null clears it."
+    )
+    acknowledgement_sla_hours: int | None = Field(
+        None, ge=1, le=24 * 30, description="Null goes back to the marketplace's SLA."
+    )
 
 
 class ListingOut(Schema):
@@ -109,6 +127,14 @@ class MarketplaceOut(Schema):
         description="Whether a request for a damaged, wrong or not-as-described item needs a "
         "photo or video."
     )
+    sla_reminder_hours: int = Field(
+        description="Sellers are reminded this many hours before an acknowledgement or shipping "
+        "deadline (0: at the deadline)."
+    )
+    auto_cancel_unacknowledged_days: int | None = Field(
+        description="Cancel (and refund in full) a seller order still not acknowledged this many "
+        "days after its acknowledgement was due; null: never."
+    )
 
 
 class MarketplaceUpdateIn(Schema):
@@ -126,3 +152,7 @@ class MarketplaceUpdateIn(Schema):
         None, min_length=1, description="At least one of the buyer's reasons."
     )
     refund_proof_required: bool | None = None
+    sla_reminder_hours: int | None = Field(None, ge=0, le=24 * 7)
+    auto_cancel_unacknowledged_days: int | None = Field(
+        None, ge=1, le=90, description="Send null to turn auto-cancel off."
+    )

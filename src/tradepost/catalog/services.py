@@ -8,6 +8,7 @@ from uuid import UUID
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from tradepost.catalog.handling_times import handling_times_check
 from tradepost.catalog.models import Listing, Marketplace, Seller
 from tradepost.catalog.selectors import listing_get, marketplace_get, seller_get
 from tradepost.core.actors import Actor, Role
@@ -49,6 +50,8 @@ def seller_create(
     email: str,
     commission_rate_bps: int | None = None,
     ship_within_days: int | None = None,
+    ship_within_min_days: int | None = None,
+    acknowledgement_sla_hours: int | None = None,
 ) -> Seller:
     _require_owner(actor, "add sellers")
     with unit_of_work():
@@ -62,8 +65,11 @@ def seller_create(
                 "email": email,
                 "commission_rate_bps": commission_rate_bps,
                 "ship_within_days": ship_within_days,
+                "ship_within_min_days": ship_within_min_days,
+                "acknowledgement_sla_hours": acknowledgement_sla_hours,
             },
         )
+        handling_times_check(seller, marketplace_get())
         seller.save(force_insert=True)
     return seller
 
@@ -73,6 +79,7 @@ def seller_update(*, actor: Actor, slug: str, **changes: Any) -> Seller:
         seller = seller_get(actor=actor, slug=slug)  # 404 first: others' sellers do not exist
         _require_owner(actor, "change sellers")
         fields = _apply(seller, changes)
+        handling_times_check(seller, marketplace_get())
         seller.save(update_fields=[*fields, "updated_at"])
     return seller
 

@@ -10,6 +10,7 @@ from django import forms
 from tradepost.core.actors import Actor, Role
 from tradepost.dashboard.messaging_forms import MultipleFileField
 from tradepost.disputes.status import (
+    TRACKED_OUTCOMES,
     CaseKind,
     CaseStatus,
     ChargebackReason,
@@ -72,8 +73,15 @@ class CaseResolveForm(forms.Form):
 
     def __init__(self, *args: Any, outcomes: list[str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if outcomes is not None:
-            self.fields["outcome"].choices = _choices(outcomes)  # type: ignore[attr-defined]
+        if outcomes is None:
+            return
+        self.fields["outcome"].choices = _choices(outcomes)  # type: ignore[attr-defined]
+        # A buyer may only withdraw: no amount or parcel fields they could never use.
+        if Outcome.PARTIAL_REFUND not in outcomes:
+            del self.fields["amount"]
+        if not TRACKED_OUTCOMES.intersection(outcomes):
+            for name in ("carrier", "tracking_number", "tracking_url"):
+                del self.fields[name]
 
 
 class ChargebackForm(forms.Form):

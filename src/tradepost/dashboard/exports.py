@@ -18,6 +18,7 @@ HEADER = [
     "subtotal",
     "shipping",
     "tax",
+    "discount",
     "total",
     "sellers",
 ]
@@ -61,6 +62,7 @@ def csv_lines(rows: Iterable[dict[str, Any]]) -> Iterator[str]:
                 _decimal(row["subtotal_amount"], currency),
                 _decimal(row["shipping_amount"], currency),
                 _decimal(row["tax_amount"], currency),
+                _decimal(row["discount_amount"], currency),
                 _decimal(row["total_amount"], currency),
                 _text("; ".join(part["seller"]["name"] for part in row["seller_orders"])),
             ]

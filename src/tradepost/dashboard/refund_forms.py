@@ -16,10 +16,11 @@ from tradepost.dashboard.messaging_forms import MultipleFileField
 from tradepost.orders.status import LineCancelReason
 from tradepost.payments.discounts import GoodwillCode
 from tradepost.payments.refund_lines import LineQuantity
-from tradepost.payments.status import BUYER_REASONS, RefundReason
+from tradepost.payments.status import BUYER_REASONS
 
-REASONS = [(value, label) for value, label in RefundReason.choices]
-BUYER_REASON_CHOICES = [(value, value.replace("_", " ").capitalize()) for value in BUYER_REASONS]
+# Short names, as in the refund-in-full form; "canceled" is left out: only cancellations set it.
+REASONS = [(value, value.replace("_", " ").capitalize()) for value in BUYER_REASONS]
+BUYER_REASON_CHOICES = REASONS
 CODE_KINDS = [("", "No code"), ("percent", "Percent off"), ("fixed", "Amount off (minor units)")]
 TEXTAREA = forms.Textarea(attrs={"rows": 2})
 

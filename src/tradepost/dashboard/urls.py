@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tradepost.dashboard import dispute_urls
+from tradepost.dashboard import dispute_urls, return_urls
 from tradepost.dashboard.views import (
     actions,
     email_templates,
@@ -8,6 +8,8 @@ from tradepost.dashboard.views import (
     messages,
     notifications,
     orders,
+    payouts,
+    performance,
     refunds,
     reply_templates,
     revenue,
@@ -85,6 +87,27 @@ urlpatterns = [
         name="reply_template_delete",
     ),
     path("revenue/", revenue.revenue_page, name="revenue"),
+    path("sellers/performance/", performance.seller_performance_page, name="seller_performance"),
+    path("scorecard/", performance.own_scorecard_page, name="own_scorecard"),
+    path(
+        "sellers/<slug:slug>/scorecard/",
+        performance.seller_scorecard_page,
+        name="seller_scorecard",
+    ),
+    path("payouts/", payouts.payouts_page, name="payouts"),
+    path("payouts/export.csv", payouts.payouts_csv, name="payouts_csv"),
+    path("payouts/create/", payouts.payout_create_action, name="payout_create"),
+    path(
+        "payouts/<uuid:payout_id>/mark-paid/",
+        payouts.payout_mark_paid_action,
+        name="payout_mark_paid",
+    ),
+    path(
+        "payouts/<uuid:payout_id>/mark-failed/",
+        payouts.payout_mark_failed_action,
+        name="payout_mark_failed",
+    ),
+    path("balance/", payouts.balance_page, name="balance"),
     path("webhooks/", webhooks.endpoint_list_page, name="webhooks"),
     path("webhooks/deliveries/", webhooks.delivery_log_page, name="webhook_deliveries"),
     path(
@@ -140,3 +163,5 @@ urlpatterns = [
 ]
 # Cases and chargebacks (dashboard.views.disputes) keep their routes in their own module.
 urlpatterns += dispute_urls.urlpatterns
+# Returns (dashboard.views.returns) likewise.
+urlpatterns += return_urls.urlpatterns

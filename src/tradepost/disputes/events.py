@@ -153,12 +153,14 @@ def dispute_outbox_event(
     case_data: dict[str, Any],
     order_data: dict[str, Any],
     change: str,
+    context: dict[str, Any] | None = None,
 ) -> OutboxEvent:
-    """``{case, order, change}``: ``change`` says what moved (``status``, ``message``, ...), so
-    subscribers tell the party who must act only when the turn passes to them."""
+    """``{case, order, change}``: ``change`` says what moved (``status``, ``message``,
+    ``overdue``, ...), so subscribers tell the party who must act only when the turn passes to
+    them; ``context`` adds what that change needs said (``missed_by`` for ``overdue``)."""
     return outbox_event(
         type=type,
-        data={"case": case_data, "order": order_data, "change": change},
+        data={"case": case_data, "order": order_data, "change": change, **(context or {})},
         order_number=order_data["number"],
         seller_ids=[case.seller_id],
     )

@@ -125,11 +125,13 @@ def commit_case_change(
     change: str,
     chargeback: Chargeback | None = None,
     fulfilment_from: str = "",
+    context: dict[str, Any] | None = None,
 ) -> Case:
     """Write the change's timeline rows and publish it, in the caller's transaction.
 
     Re-derives the order status first (a refund may have ended a seller order); when the seller
     order became refunded since ``fulfilment_from``, its ``order.refunded`` goes out too.
+    ``context`` goes into the event for subscribers (who missed an overdue step, say).
     """
     order, seller_order = locked.order, locked.seller_order
     previous = order.status
@@ -145,7 +147,12 @@ def commit_case_change(
         case_view["chargeback"] = chargeback_data(chargeback, SYSTEM)
     outgoing = [
         dispute_outbox_event(
-            type=type, case=locked.case, case_data=case_view, order_data=order_view, change=change
+            type=type,
+            case=locked.case,
+            case_data=case_view,
+            order_data=order_view,
+            change=change,
+            context=context,
         )
     ]
     # A cancellation publishes its own event; a refund that ended the seller order here did not.

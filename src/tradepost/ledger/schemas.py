@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Literal
 
 from ninja import Field, Schema
 
@@ -71,3 +72,92 @@ class RevenueReportOut(Schema):
         description="Each seller that sold or refunded in the period; a seller sees only itself."
     )
     daily: list[RevenueDayOut] = Field(description="Every day of the period, oldest first.")
+
+
+class BalanceQuery(Schema):
+    currency: str | None = Field(
+        None, pattern=r"^[A-Z]{3}$", description="ISO 4217. Default: the marketplace's currency."
+    )
+    seller: str = Field("", max_length=50, description="Owner: one seller's balance (a slug).")
+
+
+class SellerBalanceOut(Schema):
+    seller: SellerRefOut
+    currency: str
+    pending_amount: Amount = Field(description="Net of sales not completed yet.")
+    available_amount: Amount = Field(description="Net of completed sales, payable now; >= 0.")
+    owed_amount: Amount = Field(
+        description="Refunded or charged back after it was available; repaid from the next "
+        "completed sales before anything becomes available."
+    )
+    in_transit_amount: Amount = Field(description="Payouts created, not yet paid.")
+    paid_out_amount: Amount = Field(description="Payouts paid, ever.")
+
+
+class MarketplaceBalanceOut(Schema):
+    currency: str
+    provider_clearing_amount: Amount = Field(
+        description="Held at the provider: captured less refunds, chargebacks and paid payouts."
+    )
+    commission_amount: Amount = Field(description="Commission earned less reversed.")
+    sellers_pending_amount: Amount
+    sellers_available_amount: Amount
+    sellers_owed_amount: Amount
+    payouts_in_transit_amount: Amount
+    paid_out_amount: Amount
+
+
+class BalancesOut(Schema):
+    currency: str
+    sellers: list[SellerBalanceOut] = Field(
+        description="Sellers with money in the ledger, most available first; a seller: itself."
+    )
+    marketplace: MarketplaceBalanceOut | None = Field(description="The owner's view only.")
+
+
+class PayoutCreateIn(Schema):
+    seller: str = Field(
+        "", max_length=50, description="Pay this seller (a slug); leave out to pay all that is due."
+    )
+    amount: int | None = Field(
+        None, ge=1, le=10**13, description="With a seller: pay this much of its available balance."
+    )
+    currency: str | None = Field(None, pattern=r"^[A-Z]{3}$")
+
+
+class PayoutMarkPaidIn(Schema):
+    reference: str = Field(min_length=1, max_length=200, description="The transfer's reference.")
+
+
+class PayoutMarkFailedIn(Schema):
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class PayoutListQuery(Schema):
+    seller: str = Field("", max_length=50)
+    status: Literal["pending", "paid", "failed"] | None = None
+    limit: int = Field(50, ge=1, le=100)
+    cursor: str | None = None
+
+
+class PayoutOut(Schema):
+    id: str
+    seller: SellerRefOut
+    amount: Amount
+    currency: str
+    status: Literal["pending", "paid", "failed"]
+    reference: str
+    failure_reason: str
+    created_by: str
+    created_at: str
+    paid_at: str | None
+    failed_at: str | None
+
+
+class PayoutPageOut(Schema):
+    items: list[PayoutOut]
+    next_cursor: str | None
+
+
+class PayoutsCreatedOut(Schema):
+    items: list[PayoutOut]

@@ -44,7 +44,8 @@ PLACEHOLDERS: dict[str, Placeholder] = {
         ),
         Placeholder(
             "items",
-            "One line per item: quantity, title and line total.",
+            "One line per item: quantity, title and line total; then the goodwill discount, "
+            "if the order used a code.",
             "  2 \N{MULTIPLICATION SIGN} Stoneware mug — $25.00",
         ),
         Placeholder(
@@ -98,10 +99,178 @@ PLACEHOLDERS: dict[str, Placeholder] = {
             "Thu 5 Dec 2026, 14:00 UTC",
         ),
         Placeholder("marketplace_name", "The marketplace's name.", "Tradepost Marketplace"),
+        Placeholder(
+            "return_items",
+            "The units of a return, one per line: quantity and title.",
+            "  1 \N{MULTIPLICATION SIGN} Stoneware mug",
+        ),
+        Placeholder(
+            "return_address",
+            "Where the buyer sends a return, as the seller or owner gave it.",
+            "Northwind Ceramics, 2 Kiln Lane, 12345 Springfield, US",
+        ),
+        Placeholder(
+            "return_instructions",
+            "How to pack and send a return ('none given' when there are none), and its label.",
+            "Pack it in the original box; the prepaid UPS label is 1Z999AA10123456784.",
+        ),
+        Placeholder(
+            "message",
+            "The new message's text (for a seller, any buyer address in it is masked).",
+            "Hello, could you ship it in a gift box?",
+        ),
+        Placeholder(
+            "sender_name",
+            "Who wrote the message: the seller's or the buyer's name, or the marketplace.",
+            "Northwind Ceramics",
+        ),
     )
 }
 
 SIGNATURE = "\n\n— {marketplace_name}\n"
+
+_PART = ("customer_name", "product_name", "order_number", "seller_order", "order_url")
+
+# Sent by the worker's SLA automation (orders.automation), and after the sale: refund request
+# decisions and new messages. Buyer-facing wording follows the seeds: apologise, inform, offer help.
+AUTOMATION_SPECS: tuple[EmailTemplateSpec, ...] = (
+    EmailTemplateSpec(
+        key="seller_acknowledge_reminder",
+        title="Reminder: acknowledge",
+        recipient=Recipient.SELLER,
+        sent_when="order.sla_reminder: the acknowledgement is due within the reminder hours "
+        "(or overdue) and the seller has not acknowledged.",
+        placeholders=(*_PART, "seller_name", "items", "acknowledge_by", "marketplace_name"),
+        subject="Reminder: please acknowledge order {order_number} by {acknowledge_by}",
+        body=(
+            "Hello {seller_name},\n\n"
+            "{customer_name}'s order {seller_order} is waiting for you:\n\n"
+            "{items}\n\n"
+            "Please acknowledge it by {acknowledge_by}, so the buyer knows it is being prepared.\n"
+            "Open the order: {order_url}" + SIGNATURE
+        ),
+    ),
+    EmailTemplateSpec(
+        key="seller_ship_reminder",
+        title="Reminder: ship",
+        recipient=Recipient.SELLER,
+        sent_when="order.sla_reminder: shipping is due within the reminder hours (or overdue) "
+        "and not everything has shipped.",
+        placeholders=(*_PART, "seller_name", "items", "ship_by", "marketplace_name"),
+        subject="Reminder: please ship order {order_number} by {ship_by}",
+        body=(
+            "Hello {seller_name},\n\n"
+            "{customer_name}'s order {seller_order} is due to ship by {ship_by}:\n\n"
+            "{items}\n\n"
+            "Please ship it and add the tracking number, or message the buyer if it will be "
+            "late.\nOpen the order: {order_url}" + SIGNATURE
+        ),
+    ),
+    EmailTemplateSpec(
+        key="order_delayed",
+        title="Delay",
+        recipient=Recipient.BUYER,
+        sent_when="order.late: a seller's part was not shipped by its ship-by time.",
+        placeholders=(*_PART, "seller_name", "ship_by", "marketplace_name"),
+        subject="An update on your order {order_number}",
+        body=(
+            "Hello {customer_name},\n\n"
+            "We're sorry: your order for {product_name} from {seller_name} has not shipped yet. "
+            "It was due to ship by {ship_by}.\n\n"
+            "We have reminded the seller and are following it up. We will email you as soon as "
+            "it is on its way. If you have a question, or would rather not wait, write to the "
+            "seller or to us from your order page: {order_url}\n\n"
+            "Thank you for your patience." + SIGNATURE
+        ),
+    ),
+    EmailTemplateSpec(
+        key="delivery_confirmation",
+        title="Confirm delivery",
+        recipient=Recipient.BUYER,
+        sent_when="order.delivery_confirmation_requested: the delivery estimate has passed "
+        "since shipment and the buyer has not confirmed delivery.",
+        placeholders=(*_PART, "seller_name", "delivery_days", "marketplace_name"),
+        subject="Has your order {order_number} arrived?",
+        body=(
+            "Hello {customer_name},\n\n"
+            "Your order for {product_name} from {seller_name} should have arrived by now. "
+            "If it has, please confirm delivery on your order page; if something is wrong, "
+            "tell us there and we will help: {order_url}" + SIGNATURE
+        ),
+    ),
+    EmailTemplateSpec(
+        key="refund_request_approved",
+        title="Refund request approved",
+        recipient=Recipient.BUYER,
+        sent_when="refund_request.approved: the seller or the owner granted the buyer's request.",
+        placeholders=(*_PART, "seller_name", "refund_amount", "reason", "marketplace_name"),
+        subject="Your refund request for order {order_number} is approved",
+        body=(
+            "Hello {customer_name},\n\n"
+            "Good news: your refund request for {product_name} ({seller_order}) is approved, and "
+            "we have refunded {refund_amount} (reason: {reason}). Depending on your bank, it "
+            "takes a few days to appear on your statement.\n\n"
+            "Your order: {order_url}" + SIGNATURE
+        ),
+    ),
+    EmailTemplateSpec(
+        key="refund_request_declined",
+        title="Refund request declined",
+        recipient=Recipient.BUYER,
+        sent_when="refund_request.declined: the seller or the owner turned the request down.",
+        placeholders=(*_PART, "seller_name", "reason", "marketplace_name"),
+        subject="About your refund request for order {order_number}",
+        body=(
+            "Hello {customer_name},\n\n"
+            "We're sorry: your refund request for {product_name} ({seller_order}) was declined."
+            "\n\nThe reason given: {reason}\n\n"
+            "If you disagree, reply on your order page or open a dispute there, and the "
+            "marketplace will look at it: {order_url}" + SIGNATURE
+        ),
+    ),
+    EmailTemplateSpec(
+        key="new_message_buyer",
+        title="New message (to the buyer)",
+        recipient=Recipient.BUYER,
+        sent_when="message.created: the seller or the marketplace wrote on the order's thread.",
+        placeholders=(*_PART, "seller_name", "sender_name", "message", "marketplace_name"),
+        subject="New message from {sender_name} about order {order_number}",
+        body=(
+            "Hello {customer_name},\n\n"
+            "{sender_name} wrote about your order {seller_order}:\n\n"
+            "{message}\n\n"
+            "Reply on your order page: {order_url}" + SIGNATURE
+        ),
+    ),
+    EmailTemplateSpec(
+        key="new_message_seller",
+        title="New message (to the seller)",
+        recipient=Recipient.SELLER,
+        sent_when="message.created: the buyer or the marketplace wrote on the order's thread.",
+        placeholders=(*_PART, "seller_name", "sender_name", "message", "marketplace_name"),
+        subject="New message from {sender_name} about order {seller_order}",
+        body=(
+            "Hello {seller_name},\n\n"
+            "{sender_name} wrote about order {seller_order}:\n\n"
+            "{message}\n\n"
+            "Reply on the order page (the buyer's email address is not shared; answer in "
+            "Tradepost): {order_url}" + SIGNATURE
+        ),
+    ),
+)
+# What every email about a return may say.
+RETURN_PLACEHOLDERS: tuple[str, ...] = (
+    "customer_name",
+    "order_number",
+    "seller_order",
+    "seller_name",
+    "return_items",
+    "return_address",
+    "return_instructions",
+    "delivery_days",
+    "order_url",
+    "marketplace_name",
+)
 
 SPECS: dict[str, EmailTemplateSpec] = {
     spec.key: spec
@@ -302,6 +471,59 @@ SPECS: dict[str, EmailTemplateSpec] = {
                 "{order_number} (reason: {reason}). Depending on your bank, it takes a few days "
                 "to appear on your statement.\n\n"
                 "Your order: {order_url}" + SIGNATURE
+            ),
+        ),
+        *AUTOMATION_SPECS,
+        EmailTemplateSpec(
+            key="return_authorized",
+            title="Return authorised",
+            recipient=Recipient.BUYER,
+            sent_when="return.authorized: the seller or owner accepted a return.",
+            placeholders=RETURN_PLACEHOLDERS,
+            subject="Your return for order {order_number} is accepted",
+            body=(
+                "Hello {customer_name},\n\n"
+                "{seller_name} accepted your return of:\n\n"
+                "{return_items}\n\n"
+                "Please send the items to:\n{return_address}\n\n"
+                "Instructions: {return_instructions}\n\n"
+                "Once the parcel is on its way, add its carrier and tracking number on your "
+                "order page: {order_url}" + SIGNATURE
+            ),
+        ),
+        EmailTemplateSpec(
+            key="return_declined",
+            title="Return declined",
+            recipient=Recipient.BUYER,
+            sent_when="return.declined: the seller or owner turned a return down.",
+            placeholders=(*RETURN_PLACEHOLDERS, "reason"),
+            subject="Your return for order {order_number} was declined",
+            body=(
+                "Hello {customer_name},\n\n"
+                "{seller_name} could not accept your return of:\n\n"
+                "{return_items}\n\n"
+                "Reason: {reason}\n\n"
+                "If you think this is wrong, you can report a problem on your order page and "
+                "the marketplace will look at it: {order_url}" + SIGNATURE
+            ),
+        ),
+        EmailTemplateSpec(
+            key="return_replacement_shipped",
+            title="Replacement shipped",
+            recipient=Recipient.BUYER,
+            sent_when="return.exchanged: the returned items were inspected and a replacement "
+            "parcel left.",
+            placeholders=(*RETURN_PLACEHOLDERS, "carrier", "tracking_number", "tracking_url"),
+            subject="Your replacement for order {order_number} has been shipped",
+            body=(
+                "Hello {customer_name},\n\n"
+                "We received your return, and {seller_name} has shipped a replacement of:\n\n"
+                "{return_items}\n\n"
+                "Carrier: {carrier}\n"
+                "Tracking number: {tracking_number}\n"
+                "Track it: {tracking_url}\n\n"
+                "You can expect delivery in {delivery_days} days. Your order: {order_url}"
+                + SIGNATURE
             ),
         ),
     )

@@ -20,6 +20,7 @@ from tradepost.catalog.selectors import sellers_visible_to
 from tradepost.core.actors import SYSTEM, Role
 from tradepost.core.models import OutboxEvent
 from tradepost.core.money import format_money
+from tradepost.notifications import follow_ups
 from tradepost.notifications.email_templates import SPECS, Recipient
 from tradepost.notifications.models import Notification
 from tradepost.notifications.placeholders import (
@@ -224,6 +225,9 @@ def _on_dispute(fanout: Fanout, event: OutboxEvent) -> None:
     """Whoever must act on a case hears of it when it opens or the turn passes to them; the
     buyer and the seller both hear of its outcome. The owner's people hear of escalations."""
     case, order = event.data["case"], event.data["order"]
+    if event.data["change"] == "overdue":
+        follow_ups.on_dispute_overdue(fanout, event)
+        return
     if event.type == "dispute.updated" and event.data["change"] != "status":
         return  # a message or an evidence pack does not pass the turn
     part = part_of(order, case["seller_order"])
@@ -271,6 +275,44 @@ def _on_dispute(fanout: Fanout, event: OutboxEvent) -> None:
         email_staff(subject=f"To decide: {kind} case on {case['seller_order']}", body=body)
 
 
+# The buyer's email at each decision on a return; a refund's email comes with refund.created.
+RETURN_EMAILS = {
+    "return.authorized": "return_authorized",
+    "return.declined": "return_declined",
+    "return.exchanged": "return_replacement_shipped",
+}
+# What the seller is told in its dashboard: the steps that put the return in its hands.
+RETURN_NOTICES = {
+    "return.requested": ("Return requested on {ref}", "Authorise or decline it on the order page."),
+    "return.shipped_back": ("Return on its way back: {ref}", "Mark it received when it arrives."),
+    "return.withdrawn": ("Return withdrawn on {ref}", "The buyer keeps the items."),
+}
+
+
+def _on_return(fanout: Fanout, event: OutboxEvent) -> None:
+    returned = event.data["return"]
+    order = order_data(order_get(actor=SYSTEM, number=returned["order"]), SYSTEM)
+    part = part_of(order, returned["seller_order"])
+    if part is None:
+        return
+    if event.type in RETURN_EMAILS:
+        about = MessageAbout(order, part, returned=returned)
+        fanout.email(event, to=order["buyer"]["email"], key=RETURN_EMAILS[event.type], about=about)
+    seller = fanout.seller_of(part)
+    if event.type in RETURN_NOTICES and seller is not None:
+        title, hint = RETURN_NOTICES[event.type]
+        units = ", ".join(
+            f"{line['quantity']} {TIMES} {line['title']}" for line in returned["lines"]
+        )
+        fanout.notify(
+            event,
+            seller=seller,
+            order=order,
+            title=title.format(ref=returned["seller_order"]),
+            body=f"{units} ({returned['reason'].replace('_', ' ')}). {hint}",
+        )
+
+
 HANDLERS: dict[str, Callable[[Fanout, OutboxEvent], None]] = {
     "order.paid": _on_paid,
     "order.payment_failed": _on_payment_failed,
@@ -283,6 +325,13 @@ HANDLERS: dict[str, Callable[[Fanout, OutboxEvent], None]] = {
     "dispute.updated": _on_dispute,
     "dispute.resolved": _on_dispute,
     "refund_request.created": _on_refund_request,
+    **dict.fromkeys((*RETURN_EMAILS, *RETURN_NOTICES), _on_return),
+    "refund_request.approved": follow_ups.on_refund_request_decided,
+    "refund_request.declined": follow_ups.on_refund_request_decided,
+    "message.created": follow_ups.on_message,
+    "order.sla_reminder": follow_ups.on_sla_reminder,
+    "order.late": follow_ups.on_late,
+    "order.delivery_confirmation_requested": follow_ups.on_delivery_confirmation,
 }
 
 

@@ -19,7 +19,10 @@ from tradepost.core.money import format_money
 
 NAMED_PRODUCTS = 2  # "Mug, Bowl and 3 more" past this many titles
 NOT_PROVIDED = "not provided"
+NONE_GIVEN = "none given"
 TIMES = "\N{MULTIPLICATION SIGN}"
+MINUS = "\N{MINUS SIGN}"
+DISCOUNT_LABEL = "Goodwill discount"
 
 
 @dataclass(frozen=True)
@@ -30,11 +33,15 @@ class MarketplaceFacts:
 
 @dataclass(frozen=True)
 class MessageAbout:
-    """What one email is about: an order, maybe one seller's part of it, maybe a refund."""
+    """What one email is about: an order, maybe one seller's part of it, maybe a refund or a
+    return (``returns.representation``)."""
 
     order: dict[str, Any]
     part: dict[str, Any] | None = None
     refund: dict[str, Any] | None = None
+    returned: dict[str, Any] | None = None
+    # Values people wrote, used as they are: a message and who wrote it, a decline's reason.
+    written: dict[str, str] | None = None
 
 
 def order_path(number: str) -> str:
@@ -59,12 +66,16 @@ def product_names(lines: list[dict[str, Any]]) -> str:
     return ", ".join(titles[:NAMED_PRODUCTS]) + f" and {rest} more"
 
 
-def items_text(lines: list[dict[str, Any]], currency: str) -> str:
-    return "\n".join(
+def items_text(lines: list[dict[str, Any]], currency: str, *, discount: int = 0) -> str:
+    """One line per item; then the goodwill discount, so the lines lead to the total below."""
+    rows = [
         f"  {line['quantity']} {TIMES} {line['title']} — "
         f"{format_money(line['line_total_amount'], currency)}"
         for line in lines
-    )
+    ]
+    if discount:
+        rows.append(f"  {DISCOUNT_LABEL} — {MINUS}{format_money(discount, currency)}")
+    return "\n".join(rows)
 
 
 def when_text(value: str | None) -> str:
@@ -119,7 +130,9 @@ def placeholder_values(about: MessageAbout, marketplace: MarketplaceFacts) -> di
         "order_url": url,
         "retry_url": url,
         "product_name": product_names(lines),
-        "items": items_text(lines, currency),
+        "items": items_text(
+            lines, currency, discount=sum(part.get("discount_amount", 0) for part in parts)
+        ),
         "total": format_money(_order_total(order), currency),
         "marketplace_name": marketplace.name,
         "delivery_days": str(marketplace.delivery_days),
@@ -129,4 +142,34 @@ def placeholder_values(about: MessageAbout, marketplace: MarketplaceFacts) -> di
     if about.refund is not None:
         values["refund_amount"] = format_money(about.refund["amount"], about.refund["currency"])
         values["reason"] = reason_text(about.refund)
+    if about.returned is not None:
+        values |= return_values(about.returned, url)
+    if about.written is not None:
+        values |= about.written
+    return values
+
+
+def return_values(returned: dict[str, Any], fallback_url: str) -> dict[str, str]:
+    """A return's own placeholders; an exchange's carrier and tracking are its replacement's."""
+    label = " ".join(
+        part for part in (returned["return_carrier"], returned["return_tracking_number"]) if part
+    )
+    instructions = returned["instructions"] or ("" if label else NONE_GIVEN)
+    if label:
+        instructions = f"{instructions} Return label: {label}.".strip()
+    values = {
+        "return_items": "\n".join(
+            f"  {line['quantity']} {TIMES} {line['title']}" for line in returned["lines"]
+        ),
+        "return_address": returned["return_address"],
+        "return_instructions": instructions,
+        "reason": returned["decline_reason"],
+    }
+    replacement = returned.get("replacement")
+    if replacement is not None:
+        values |= {
+            "carrier": replacement["carrier"],
+            "tracking_number": replacement["tracking_number"] or NOT_PROVIDED,
+            "tracking_url": replacement["tracking_url"] or fallback_url,
+        }
     return values

@@ -47,7 +47,8 @@ def lifecycle(request: HttpRequest) -> dict[str, Any]:
 
 @router.post("/orders", response={201: OrderOut, **WRITE_ERRORS})
 def create_order(request: HttpRequest, payload: OrderCreateIn) -> tuple[int, dict[str, Any]]:
-    """Checkout: reserve stock and place an order, split into one seller order per seller."""
+    """Checkout: reserve stock and place an order, split into one seller order per seller,
+    less the buyer's goodwill code if ``discount_code`` names one."""
     actor = request_actor(request)
     cart = Cart(
         lines=[CartLine(line.listing_id, line.quantity) for line in payload.lines],
@@ -55,6 +56,7 @@ def create_order(request: HttpRequest, payload: OrderCreateIn) -> tuple[int, dic
         shipping_amounts=payload.shipping_amounts,
         tax_amount=payload.tax_amount,
         contact=Contact(**payload.buyer.model_dump()) if payload.buyer else None,
+        discount_code=payload.discount_code or "",
     )
     buyer = getattr(request.api_key.user, "buyer_profile", None)  # type: ignore[attr-defined]
     bundle = order_create(actor=actor, cart=cart, buyer=buyer)

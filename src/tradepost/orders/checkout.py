@@ -3,7 +3,8 @@
 Statements are few and cheap on purpose (DESIGN.md, performance; tests/orders/test_checkout_api.py
 pins the count): on PostgreSQL one statement locks the listings in id order (so concurrent buyers
 queue instead of deadlocking), checks them and takes the stock, all or nothing; then one insert
-per table, written without the ORM's per-query preparation (core.models.insert_new).
+per table, written without the ORM's per-query preparation (core.models.insert_new). A goodwill
+code adds two statements, to lock it and mark it used; an order without one pays for neither.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ from tradepost.orders.models import Order, OrderLine, SellerOrder
 from tradepost.orders.numbering import next_order_number
 from tradepost.orders.representation import order_data
 from tradepost.orders.selectors import OrderBundle, SellerOrderBundle
+from tradepost.payments.discounts import discount_code_redeem
+from tradepost.payments.models import DiscountCode
 
 
 @dataclass(frozen=True)
@@ -53,19 +56,26 @@ class Cart:
     shipping_amounts: dict[str, int]
     tax_amount: int = 0
     contact: Contact | None = None
+    discount_code: str = ""  # a goodwill code of the buyer's (payments.discounts)
 
 
 def order_create(*, actor: Actor, cart: Cart, buyer: Buyer | None = None) -> OrderBundle:
     """Place an order. Buyers order for themselves; the owner orders for a contact it names.
 
-    Refuses the whole order, persisting nothing, if any line cannot be reserved.
+    Refuses the whole order, persisting nothing, if any line cannot be reserved or its discount
+    code cannot be used; the code is used by this order only if the order is placed.
     """
     with unit_of_work():
         buyer = _resolve_buyer(actor=actor, buyer=buyer, contact=cart.contact)
         quantities = _merge_lines(cart.lines)
         listings, currency = _reserve_stock(quantities, cart.lines)
         order, parts = _build_order(
-            buyer=buyer, cart=cart, listings=listings, quantities=quantities, currency=currency
+            actor=actor,
+            buyer=buyer,
+            cart=cart,
+            listings=listings,
+            quantities=quantities,
+            currency=currency,
         )
         insert_new([order])  # on PostgreSQL the INSERT draws and returns the number
         for part in parts:
@@ -82,7 +92,10 @@ def order_create(*, actor: Actor, cart: Cart, buyer: Buyer | None = None) -> Ord
         insert_new(
             [
                 order_placed_event(
-                    order=order, actor=actor, references=[p.seller_order.reference for p in parts]
+                    order=order,
+                    actor=actor,
+                    references=[p.seller_order.reference for p in parts],
+                    discount_code=order.discount_code.code if order.discount_code else "",
                 )
             ]
         )
@@ -259,6 +272,7 @@ def _check_reservable(
 
 def _build_order(
     *,
+    actor: Actor,
     buyer: Buyer,
     cart: Cart,
     listings: dict[UUID, Listing],
@@ -301,7 +315,14 @@ def _build_order(
         )
         parts.append(SellerOrderBundle(seller_order, lines, []))
 
-    # Tax is charged on the whole order; each seller's share follows what it sells and ships.
+    code = None
+    if cart.discount_code:
+        code = _apply_discount(
+            actor=actor, code=cart.discount_code, buyer=buyer, currency=currency, parts=parts
+        )
+    # Tax is charged on the whole order; each seller's share follows what it sells and ships,
+    # after any discount: a goodwill discount lowers the price the buyer pays, and so the amount
+    # the tax (``cart.tax_amount``, worked out by the storefront on that price) is charged on.
     taxes = allocate(cart.tax_amount, [p.seller_order.total_amount for p in parts])
     for part, tax in zip(parts, taxes, strict=True):
         part.seller_order.tax_amount = tax
@@ -319,8 +340,33 @@ def _build_order(
         subtotal_amount=sum(p.seller_order.subtotal_amount for p in parts),
         shipping_amount=sum(p.seller_order.shipping_amount for p in parts),
         tax_amount=cart.tax_amount,
+        discount_amount=sum(p.seller_order.discount_amount for p in parts),
+        discount_code=code,
         total_amount=sum(p.seller_order.total_amount for p in parts),
     )
     for part in parts:
         part.seller_order.created_at = order.created_at
     return order, parts
+
+
+def _apply_discount(
+    *, actor: Actor, code: str, buyer: Buyer, currency: str, parts: list[SellerOrderBundle]
+) -> DiscountCode:
+    """Redeem the buyer's code on these items and take each seller's share off its seller order.
+
+    ``discount_code_redeem`` checks the code and marks it used (the unit of work above makes that
+    undone if the order is not placed); its shares sum to the discount and none is above the
+    seller's items, so the seller orders and the order add up exactly.
+    """
+    redemption = discount_code_redeem(
+        actor=actor,
+        code=code,
+        buyer=buyer,
+        currency=currency,
+        subtotals={p.seller_order.seller_id: p.seller_order.subtotal_amount for p in parts},
+    )
+    for part in parts:
+        share = redemption.by_seller.get(part.seller_order.seller_id, 0)
+        part.seller_order.discount_amount = share
+        part.seller_order.total_amount -= share
+    return redemption.code

@@ -8,8 +8,9 @@ from __future__ import annotations
 from typing import Any
 
 from tradepost.core import clock
-from tradepost.core.actors import Actor
+from tradepost.core.actors import SYSTEM, Actor
 from tradepost.core.models import OutboxEvent
+from tradepost.core.money import format_money
 from tradepost.core.outbox import outbox_event
 from tradepost.orders.models import Order, OrderEvent, SellerOrder
 
@@ -57,16 +58,25 @@ def _label(status: str) -> str:
     return status.replace("_", " ").capitalize()
 
 
-def order_placed_event(*, order: Order, actor: Actor, references: list[str]) -> OrderEvent:
+def order_placed_event(
+    *, order: Order, actor: Actor, references: list[str], discount_code: str = ""
+) -> OrderEvent:
     count = len(references)
+    sellers = f"{count} seller{'s' if count != 1 else ''}"
+    message = f"Order placed with {sellers}."
+    details: dict[str, Any] = {"seller_orders": references, "total_amount": order.total_amount}
+    if discount_code:
+        off = format_money(order.discount_amount, order.currency)
+        message = f"Order placed with {sellers}, {off} off with goodwill code {discount_code}."
+        details |= {"discount_code": discount_code, "discount_amount": order.discount_amount}
     return timeline_event(
         order=order,
         actor=actor,
         kind="order.placed",
-        message=f"Order placed with {count} seller{'s' if count != 1 else ''}.",
+        message=message,
         to_status=order.status,
         field="status",
-        details={"seller_orders": references, "total_amount": order.total_amount},
+        details=details,
     )
 
 
@@ -128,4 +138,31 @@ def order_outbox_event(
         data["seller_order"] = seller_order.reference
     return outbox_event(
         type=type, data=data, order_number=order_data["number"], seller_ids=seller_ids
+    )
+
+
+def sla_notice_event(
+    *, order: Order, seller_order: SellerOrder, kind: str, message: str, details: dict[str, Any]
+) -> OrderEvent:
+    """A notice the SLA automation sent or a deadline it saw pass, told by the system."""
+    return timeline_event(
+        order=order,
+        seller_order=seller_order,
+        actor=SYSTEM,
+        kind=kind,
+        message=f"{seller_order.reference}: {message}"[:500],
+        details=details,
+    )
+
+
+def sla_outbox_event(
+    *, type: str, order_data: dict[str, Any], seller_order: SellerOrder, details: dict[str, Any]
+) -> OutboxEvent:
+    """``{order, seller_order, sla}``: ``sla`` says which deadline (``acknowledge``, ``ship``,
+    ``delivery``) and when it was due, so subscribers word the notice."""
+    return outbox_event(
+        type=type,
+        data={"order": order_data, "seller_order": seller_order.reference, "sla": details},
+        order_number=order_data["number"],
+        seller_ids=[seller_order.seller_id],
     )

@@ -13,6 +13,7 @@ from tradepost.catalog.models import Listing
 from tradepost.core import clock
 from tradepost.core.actors import Actor
 from tradepost.core.errors import InvalidTransition, NotFound, PermissionDenied
+from tradepost.ledger.services import ledger_post_completion
 from tradepost.orders.events import payment_status_event, status_changed_event
 from tradepost.orders.models import Order, OrderEvent, OrderLine, SellerOrder
 from tradepost.orders.selectors import seller_order_reference_scope
@@ -98,6 +99,10 @@ def move_seller_order(
         setattr(seller_order, REACHED_AT[target], clock.now())
         fields.append(REACHED_AT[target])
     seller_order.save(update_fields=fields)
+    if target == FulfilmentStatus.COMPLETED:
+        # Every way a sale completes (buyer, owner, the auto-complete job) makes its money
+        # available to the seller in the same transaction.
+        ledger_post_completion(order=order, seller_order=seller_order)
     return status_changed_event(
         order=order,
         seller_order=seller_order,

@@ -137,6 +137,51 @@ class Order(TimeStampedModel):
         return self.number
 
 
+# The SLA rules (orders.automation) each look for rows with a notice still to send, by due time.
+# Partial indexes hold only those rows, so they stay small however many orders there are, and a
+# rule's batch is one index range scan.
+_UNSHIPPED = [FulfilmentStatus.PENDING, FulfilmentStatus.PROCESSING]
+_SHIPPED = [FulfilmentStatus.SHIPPED, FulfilmentStatus.DELIVERED]
+SLA_INDEXES = [
+    models.Index(
+        fields=["acknowledge_due_at"],
+        name="so_ack_remind_idx",
+        condition=models.Q(status=FulfilmentStatus.PENDING, acknowledge_reminded_at__isnull=True),
+    ),
+    models.Index(
+        fields=["acknowledge_due_at"],
+        name="so_ack_late_idx",
+        condition=models.Q(status=FulfilmentStatus.PENDING, acknowledge_late_at__isnull=True),
+    ),
+    # Also the auto-cancel rule's and the "not acknowledged in time" half of the late filter.
+    models.Index(
+        fields=["acknowledge_due_at"],
+        name="so_pending_ack_due_idx",
+        condition=models.Q(status=FulfilmentStatus.PENDING),
+    ),
+    models.Index(
+        fields=["ship_due_at"],
+        name="so_ship_remind_idx",
+        condition=models.Q(status__in=_UNSHIPPED, ship_reminded_at__isnull=True),
+    ),
+    models.Index(
+        fields=["ship_due_at"],
+        name="so_ship_late_idx",
+        condition=models.Q(status__in=_UNSHIPPED, ship_late_at__isnull=True),
+    ),
+    models.Index(
+        fields=["shipped_at"],
+        name="so_confirm_ask_idx",
+        condition=models.Q(status__in=_SHIPPED, delivery_confirmation_requested_at__isnull=True),
+    ),
+    models.Index(
+        fields=["delivered_at"],
+        name="so_delivered_idx",
+        condition=models.Q(status=FulfilmentStatus.DELIVERED),
+    ),
+]
+
+
 class SellerOrder(TimeStampedModel):
     """One seller's part of an order, fulfilled and paid out on its own."""
 
@@ -168,6 +213,16 @@ class SellerOrder(TimeStampedModel):
     # plain indexed comparison and a later change of policy never makes a paid order late.
     acknowledge_due_at = models.DateTimeField(null=True, blank=True)
     ship_due_at = models.DateTimeField(null=True, blank=True)
+    # What buyers are promised, as the seller's handling times were at payment: "Ships within
+    # 2-3 days". A snapshot, as the due times are.
+    shipping_promise = models.CharField(max_length=60, blank=True, default="", db_default="")
+    # When each SLA notice went out (orders.automation). Each is set once, by the conditional
+    # UPDATE that claims the notice, so a rerun or a second worker never sends it twice.
+    acknowledge_reminded_at = models.DateTimeField(null=True, blank=True)
+    acknowledge_late_at = models.DateTimeField(null=True, blank=True)
+    ship_reminded_at = models.DateTimeField(null=True, blank=True)
+    ship_late_at = models.DateTimeField(null=True, blank=True)
+    delivery_confirmation_requested_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -183,6 +238,7 @@ class SellerOrder(TimeStampedModel):
             models.Index(fields=["seller", "status", "created_at"], name="so_seller_status_idx"),
             models.Index(fields=["seller", "created_at"], name="so_seller_created_idx"),
             models.Index(fields=["status", "ship_due_at"], name="so_status_ship_due_idx"),
+            *SLA_INDEXES,
         ]
 
     def __str__(self) -> str:

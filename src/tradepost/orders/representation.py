@@ -81,6 +81,7 @@ def seller_order_data(part: SellerOrderBundle, viewer: Actor) -> dict[str, Any]:
         "cancel_reason": so.cancel_reason,
         "acknowledge_due_at": iso_or_none(so.acknowledge_due_at),
         "ship_due_at": iso_or_none(so.ship_due_at),
+        "shipping_promise": so.shipping_promise,
         "lines": [
             {
                 "sku": line.sku,

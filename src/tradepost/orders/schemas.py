@@ -53,6 +53,12 @@ class OrderCreateIn(Schema):
     buyer: ContactIn | None = Field(
         None, description="Required when the owner orders for a buyer; buyers may override."
     )
+    discount_code: str | None = Field(
+        None,
+        min_length=1,
+        max_length=32,
+        description="A goodwill code of the buyer's: taken off the items, used once.",
+    )
 
 
 class ParcelLineIn(Schema):
@@ -180,6 +186,9 @@ class SellerOrderOut(SellerOrderSummaryOut):
     )
     ship_due_at: datetime | None = Field(
         description="Set at payment: ship by then (the seller's or the marketplace's days)."
+    )
+    shipping_promise: str = Field(
+        description="Set at payment from the seller's handling times: 'Ships within 2-3 days'."
     )
     lines: list[LineOut]
     shipments: list[ShipmentOut]

@@ -116,8 +116,9 @@ def seller_order_deliver(*, actor: Actor, reference: str) -> OrderBundle:
         return _commit_change(order, seller_orders, seller_order, [event])
 
 
-def seller_order_complete(*, actor: Actor, reference: str) -> OrderBundle:
-    """The buyer confirms delivery; the sale is complete and the payout becomes due."""
+def seller_order_complete(*, actor: Actor, reference: str, note: str = "") -> OrderBundle:
+    """The buyer confirms delivery; the sale is complete and the payout becomes due. ``note``
+    says why on the timeline when the system completes it."""
     with unit_of_work():
         order, seller_orders, seller_order = lock_order_for_seller_order(
             actor=actor, reference=reference
@@ -127,7 +128,7 @@ def seller_order_complete(*, actor: Actor, reference: str) -> OrderBundle:
             seller_order=seller_order,
             target=FulfilmentStatus.COMPLETED,
             actor=actor,
-            note="Delivery confirmed." if actor.role is Role.BUYER else "",
+            note="Delivery confirmed." if actor.role is Role.BUYER else note,
         )
         return _commit_change(order, seller_orders, seller_order, [event])
 

@@ -90,9 +90,10 @@ FULFILMENT_TRANSITIONS: tuple[Transition, ...] = (
     _rule(
         F.PENDING,
         F.CANCELED,
-        [SELLER, OWNER, BUYER],
+        [SELLER, OWNER, BUYER, SYSTEM],
         "cancel",
-        "reason required; paid amount refunded in full; stock released",
+        "reason required; paid amount refunded in full; stock released; the system when "
+        "never acknowledged (the auto-cancel setting)",
     ),
     _rule(
         F.PROCESSING,

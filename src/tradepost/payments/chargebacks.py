@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from tradepost.core.actors import SYSTEM
 from tradepost.core.money import format_money
+from tradepost.ledger.services import ledger_post_chargeback
 from tradepost.orders.lifecycle import move_payment, move_seller_order
 from tradepost.orders.models import Order, OrderEvent, SellerOrder
 from tradepost.orders.status import FULFILMENT, FulfilmentStatus, PaymentStatus
@@ -65,6 +66,7 @@ def chargeback_take_back_locked(
         provider=_provider(order),
         provider_reference=f"chargeback-{reference}",
     )
+    ledger_post_chargeback(refund=refund)
     order.refunded_amount += taken
     target = (
         PaymentStatus.REFUNDED

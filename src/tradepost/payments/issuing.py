@@ -22,6 +22,7 @@ from tradepost.core.actors import SYSTEM, Actor, Role
 from tradepost.core.errors import Conflict, RefundExceedsCaptured, ValidationFailed
 from tradepost.core.money import format_money
 from tradepost.core.outbox import publish
+from tradepost.ledger.services import ledger_post_refund
 from tradepost.orders.events import order_outbox_event
 from tradepost.orders.lifecycle import move_payment, move_seller_order, refresh_order_status
 from tradepost.orders.models import Order, OrderEvent, OrderLine, SellerOrder
@@ -131,6 +132,7 @@ def refund_issue_locked(
         request=draft.request,
         actor_role=actor.role.value,
     )
+    ledger_post_refund(refund=refund)
     if draft.proofs:
         refund.proofs.add(*draft.proofs)
     restocked = _record_lines(refund, draft.lines, restock=draft.restock) if draft.lines else []

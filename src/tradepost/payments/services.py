@@ -9,6 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from tradepost.catalog.handling_times import (
+    acknowledgement_hours,
+    ship_within_days,
+    shipping_promise,
+)
 from tradepost.catalog.selectors import marketplace_get
 from tradepost.core import clock
 from tradepost.core.actors import SYSTEM, Actor
@@ -16,6 +21,7 @@ from tradepost.core.errors import Conflict, NotFound, ValidationFailed
 from tradepost.core.money import commission_for, format_money
 from tradepost.core.outbox import publish
 from tradepost.core.transactions import unit_of_work
+from tradepost.ledger.services import ledger_post_payment
 from tradepost.orders.events import order_outbox_event
 from tradepost.orders.lifecycle import (
     check_transition,
@@ -89,6 +95,7 @@ def payment_record(*, actor: Actor, number: str, report: PaymentReport) -> Order
             ]
             order.captured_amount, order.paid_at = report.amount, attempt.created_at
             events += _start_fulfilment(order, seller_orders)
+            ledger_post_payment(order=order, seller_orders=seller_orders)
         else:
             details["failure_reason"] = attempt.failure_reason
             events = [
@@ -203,12 +210,12 @@ def _start_fulfilment(order: Order, seller_orders: list[SellerOrder]) -> list[Or
             + seller_order.shipping_amount,
             seller_order.commission_rate_bps,
         )
+        # The seller's own handling times where it set them, else the marketplace's.
         seller_order.acknowledge_due_at = paid_at + timedelta(
-            hours=marketplace.acknowledgement_sla_hours
+            hours=acknowledgement_hours(seller, marketplace)
         )
-        seller_order.ship_due_at = paid_at + timedelta(
-            days=seller.ship_within_days or marketplace.ship_within_days
-        )
+        seller_order.ship_due_at = paid_at + timedelta(days=ship_within_days(seller, marketplace))
+        seller_order.shipping_promise = shipping_promise(seller, marketplace)
         events.append(
             move_seller_order(
                 order=order,
@@ -224,6 +231,7 @@ def _start_fulfilment(order: Order, seller_orders: list[SellerOrder]) -> list[Or
                     "commission_amount",
                     "acknowledge_due_at",
                     "ship_due_at",
+                    "shipping_promise",
                 ),
             )
         )

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
 from tests.dashboard.browser.helpers import DESKTOP
@@ -56,11 +56,22 @@ def browser() -> Iterator[Browser]:
         chromium.close()
 
 
+@pytest.fixture(autouse=True)
+def media_root(settings: pytest.FixtureRequest, tmp_path: Path) -> Path:
+    """Uploaded proof and evidence packs go to this test's own folder; the live server's thread
+    reads the same settings, so what a page uploads is where the test looks."""
+    settings.MEDIA_ROOT = tmp_path / "media"  # type: ignore[attr-defined]
+    return tmp_path / "media"
+
+
 @pytest.fixture
 def page(browser: Browser, live_server: LiveServer) -> Iterator[Page]:
     """A fresh browser profile per test (no cookies, no htmx history), pointed at the server."""
     context = browser.new_context(base_url=live_server.url, viewport=DESKTOP)
-    context.set_default_timeout(5_000)
+    # Generous: a wait only lasts this long when something is wrong, and a loaded 2-core CI
+    # machine can take seconds to serve a page that takes milliseconds when it is idle.
+    context.set_default_timeout(15_000)
+    expect.set_options(timeout=15_000)
     page = context.new_page()
     broken: list[str] = []
     page.on("pageerror", lambda error: broken.append(f"script error: {error}"))

@@ -24,6 +24,18 @@ def sign_in(page: Page, user: User, *, start_at: str = "/dashboard/", shot: str 
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
+def sign_out(page: Page) -> None:
+    """Sign out with the top bar's button, so the next party can sign in on the same browser."""
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+
+
+def switch_to(page: Page, user: User, *, start_at: str = "/dashboard/") -> None:
+    """Hand the browser to another party: sign out, then sign in as ``user`` at ``start_at``."""
+    sign_out(page)
+    sign_in(page, user, start_at=start_at)
+
+
 def screenshot(page: Page, name: str) -> None:
     """The whole page as a PNG under test-artifacts/screenshots/, for a person to look at."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

@@ -161,7 +161,7 @@ def test_form_errors_show_next_to_their_field(page: Page, world: World) -> None:
     tracking = ship.get_by_label("Tracking number")
     expect(tracking).to_have_attribute("aria-invalid", "true")
     tracking_error = ship.locator(f"#{reference}-tracking_number-error")
-    expect(tracking_error).to_have_text("Tracking number is required by this marketplace")
+    expect(tracking_error).to_have_text("Tracking number is required by this marketplace.")
     expect(tracking).to_have_attribute("aria-describedby", f"{reference}-tracking_number-error")
     expect(carrier).to_have_value("UPS")
     expect(_status(part)).to_have_text("Processing")

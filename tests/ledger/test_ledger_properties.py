@@ -1,0 +1,242 @@
+"""Under any sequence of payments, refunds (by amount and by lines), cancellations, chargebacks
+won or lost, completions and payouts paid or failed, the ledger balances, nothing that must not
+go below zero does, and the ledger says what the orders say (ledger.checks, the same check
+``tradepost ledger_check`` runs).
+
+A hypothesis state machine throws the steps at a small marketplace, many of them refused (wrong
+amounts, wrong states); a refused step must post nothing.
+"""
+
+from __future__ import annotations
+
+import itertools
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from django.db import transaction
+from hypothesis import settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    Bundle,
+    RuleBasedStateMachine,
+    invariant,
+    multiple,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
+
+from tests.builders import build_world, pay, place_order
+from tradepost.core.actors import SYSTEM
+from tradepost.core.errors import DomainError, OutOfStock
+from tradepost.disputes import chargebacks
+from tradepost.disputes.status import OPEN_CHARGEBACK
+from tradepost.ledger.balances import balances_get
+from tradepost.ledger.checks import ledger_check
+from tradepost.ledger.models import Entry, Journal, Payout
+from tradepost.ledger.payouts import payout_create, payout_mark_failed, payout_mark_paid
+from tradepost.orders import services as fulfilment
+from tradepost.orders.models import OrderLine, SellerOrder
+from tradepost.payments.refund_lines import LineQuantity
+from tradepost.payments.refunds import refund_create
+
+RESPOND_BY = datetime(2030, 1, 1, tzinfo=UTC)
+AMOUNTS = st.integers(1, 2000) | st.integers(-5, 20_000)
+# The steps that take a seller order one status further along the happy path.
+ADVANCE = ("acknowledge", "ship", "deliver", "complete")
+
+
+class LedgerMachine(RuleBasedStateMachine):
+    """One database savepoint per run, rolled back at its end (as tests/test_invariants.py)."""
+
+    parts = Bundle("parts")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._run = transaction.atomic()
+        self._run.__enter__()
+        self.world = build_world()
+        self.references = itertools.count(1)
+
+    def teardown(self) -> None:
+        transaction.set_rollback(True)
+        self._run.__exit__(None, None, None)
+
+    @property
+    def owner(self) -> Any:
+        return self.world.owner.actor
+
+    def attempt(self, action: Any) -> None:
+        """Run a step; a refused step posts nothing."""
+        before = (Journal.objects.count(), Entry.objects.count(), Payout.objects.count())
+        try:
+            action()
+        except DomainError:
+            after = (Journal.objects.count(), Entry.objects.count(), Payout.objects.count())
+            assert after == before, "a refused step posted to the ledger"
+
+    # --- sales -----------------------------------------------------------------------------------
+
+    @rule(
+        target=parts,
+        lines=st.dictionaries(
+            st.sampled_from(("MUG", "BOWL", "TEE")), st.integers(1, 3), min_size=1
+        ),
+        shipping=st.integers(0, 700),
+        tax=st.integers(0, 300),
+    )
+    def paid_order(self, lines: dict[str, int], shipping: int, tax: int) -> Any:
+        sellers = {self.world.listings[sku].seller.slug for sku in lines}
+        try:
+            placed = place_order(
+                self.world, lines, shipping=dict.fromkeys(sellers, shipping), tax=tax
+            )
+        except OutOfStock:
+            return multiple()
+        bundle = pay(self.world, placed)
+        return multiple(*(part.seller_order.reference for part in bundle.seller_orders))
+
+    @rule(reference=parts, steps=st.integers(1, 4))
+    def advance(self, reference: str, steps: int) -> None:
+        """Acknowledge, ship, deliver, complete: as far as ``steps`` goes from where it is."""
+        for _ in range(steps):
+            status = SellerOrder.objects.get(reference=reference).status
+            self.attempt(lambda s=status: self._next(reference, s))
+
+    def _next(self, reference: str, status: str) -> None:
+        owner = self.owner
+        if status == "pending":
+            fulfilment.seller_order_acknowledge(actor=owner, reference=reference)
+        elif status == "processing":
+            fulfilment.shipment_create(
+                actor=owner, reference=reference, parcel=fulfilment.Parcel("UPS", "1Z")
+            )
+        elif status == "shipped":
+            fulfilment.seller_order_deliver(actor=owner, reference=reference)
+        elif status == "delivered":
+            fulfilment.seller_order_complete(actor=owner, reference=reference)
+
+    # --- money going back ------------------------------------------------------------------------
+
+    @rule(reference=parts, amount=AMOUNTS)
+    def refund_amount(self, reference: str, amount: int) -> None:
+        self.attempt(
+            lambda: refund_create(
+                actor=self.owner, reference=reference, reason="other", amount=amount
+            )
+        )
+
+    @rule(reference=parts, quantity=st.integers(1, 3), restock=st.booleans())
+    def refund_lines(self, reference: str, quantity: int, restock: bool) -> None:
+        line = OrderLine.objects.filter(seller_order__reference=reference).first()
+        assert line is not None
+        wanted = [LineQuantity(line.sku, quantity)]
+        self.attempt(
+            lambda: refund_create(
+                actor=self.owner,
+                reference=reference,
+                reason="damaged",
+                lines=wanted,
+                restock=restock,
+            )
+        )
+
+    @rule(reference=parts)
+    def cancel(self, reference: str) -> None:
+        self.attempt(
+            lambda: fulfilment.seller_order_cancel(
+                actor=self.owner, reference=reference, reason="Out of stock"
+            )
+        )
+
+    @rule(reference=parts, amount=AMOUNTS)
+    def chargeback(self, reference: str, amount: int) -> None:
+        number = SellerOrder.objects.get(reference=reference).order.number
+        notice = chargebacks.ChargebackNotice(
+            amount=amount,
+            reason="fraudulent",
+            respond_by=RESPOND_BY,
+            seller_order=reference,
+            provider_reference=f"lp_{next(self.references)}",
+        )
+        self.attempt(
+            lambda: chargebacks.chargeback_record(actor=self.owner, number=number, notice=notice)
+        )
+
+    @precondition(lambda self: chargebacks.Chargeback.objects.filter(status__in=OPEN_CHARGEBACK))
+    @rule(choice=st.integers(0, 100), lost=st.booleans())
+    def bank_rules(self, choice: int, lost: bool) -> None:
+        open_ones = list(
+            chargebacks.Chargeback.objects.filter(status__in=OPEN_CHARGEBACK)
+            .order_by("id")
+            .values_list("public_id", flat=True)
+        )
+        chargeback_id = open_ones[choice % len(open_ones)]
+        self.attempt(
+            lambda: chargebacks.chargeback_decide(
+                actor=SYSTEM, chargeback_id=chargeback_id, outcome="lost" if lost else "won"
+            )
+        )
+
+    # --- payouts ---------------------------------------------------------------------------------
+
+    @rule(seller=st.sampled_from(("", "acme", "bolt")), amount=st.none() | AMOUNTS)
+    def payout(self, seller: str, amount: int | None) -> None:
+        self.attempt(
+            lambda: payout_create(
+                actor=self.owner, seller_slug=seller, amount=amount if seller else None
+            )
+        )
+
+    @precondition(lambda self: Payout.objects.filter(status="pending").exists())
+    @rule(choice=st.integers(0, 100), paid=st.booleans())
+    def settle_payout(self, choice: int, paid: bool) -> None:
+        pending = list(Payout.objects.filter(status="pending").order_by("id"))
+        payout = pending[choice % len(pending)]
+        if paid:
+            self.attempt(
+                lambda: payout_mark_paid(
+                    actor=self.owner, payout_id=payout.public_id, reference="R"
+                )
+            )
+        else:
+            self.attempt(
+                lambda: payout_mark_failed(
+                    actor=self.owner, payout_id=payout.public_id, reason="bounced"
+                )
+            )
+
+    # --- invariants ------------------------------------------------------------------------------
+
+    @invariant()
+    def the_ledger_balances_and_matches_the_orders(self) -> None:
+        report = ledger_check()
+        assert report.ok, "\n".join(report.problems)
+
+    @invariant()
+    def seller_money_adds_up_to_what_the_marketplace_holds(self) -> None:
+        books = balances_get(actor=self.owner)
+        assert books.marketplace is not None
+        held = books.marketplace
+        for seller in books.sellers:
+            assert seller.available_amount >= 0, seller
+            assert seller.owed_amount >= 0, seller
+            # Owing and having money available never go together: credits repay debts first.
+            assert not (seller.available_amount and seller.owed_amount), seller
+        assert held.provider_clearing_amount == (
+            held.commission_amount
+            + held.sellers_pending_amount
+            + held.sellers_available_amount
+            + held.payouts_in_transit_amount
+            - held.sellers_owed_amount
+        )
+
+
+@pytest.mark.django_db
+class TestLedgerInvariants:
+    def test_hold_under_random_sales_refunds_chargebacks_and_payouts(self) -> None:
+        run_state_machine_as_test(
+            LedgerMachine,
+            settings=settings(max_examples=20, stateful_step_count=30, deadline=None),
+        )
