@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from django.db import connection
 
 from tests.builders import ApiClient, World, build_world
+from tests.notifications.smtp import SmtpSink
 
 
 def pytest_report_header(config: pytest.Config) -> str:
@@ -33,6 +36,27 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def fast_password_hashing(settings: pytest.FixtureRequest) -> None:
     # Argon2 is right for production and far too slow for building users in every test.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings: pytest.FixtureRequest, tmp_path: Path) -> Path:
+    """Uploads, proof and evidence packs go to each test's own folder, never the checkout's; the
+    browser tests' live server thread reads the same settings, so it writes there too."""
+    settings.MEDIA_ROOT = tmp_path / "media"  # type: ignore[attr-defined]
+    return tmp_path / "media"
+
+
+@pytest.fixture
+def smtp(settings: pytest.FixtureRequest) -> Iterator[SmtpSink]:
+    """A real SMTP server, and Django's SMTP backend pointed at it."""
+    sink = SmtpSink().start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"  # type: ignore[attr-defined]
+    settings.EMAIL_HOST = "127.0.0.1"  # type: ignore[attr-defined]
+    settings.EMAIL_PORT = sink.port  # type: ignore[attr-defined]
+    settings.EMAIL_USE_TLS = False  # type: ignore[attr-defined]
+    settings.EMAIL_TIMEOUT = 5  # type: ignore[attr-defined]
+    yield sink
+    sink.stop()
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -19,11 +18,6 @@ from tradepost.disputes.models import Case, Chargeback, EvidencePack
 from tradepost.disputes.services import case_open
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings: pytest.FixtureRequest, tmp_path: Path) -> None:
-    settings.MEDIA_ROOT = tmp_path / "media"  # type: ignore[attr-defined]
 
 
 def _open_from_the_order_page(world: World, number: str, reference: str) -> str:

@@ -4,7 +4,6 @@ reply templates a seller inserts, the inbox, and the pages' scope and cost."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -21,12 +20,6 @@ from tradepost.messaging.models import Message, Thread
 from tradepost.orders.selectors import OrderBundle
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings: pytest.FixtureRequest, tmp_path: Path) -> Path:
-    settings.MEDIA_ROOT = tmp_path / "media"  # type: ignore[attr-defined]
-    return tmp_path / "media"
 
 
 @pytest.fixture

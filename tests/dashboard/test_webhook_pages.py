@@ -204,7 +204,7 @@ class TestEndpoints:
         )
         assert response.status_code == 422
         message = _field_error(_text(response), "new-event_types")
-        assert "unknown: order.teleported" in message
+        assert "Unknown: order.teleported" in message
         assert "known: order.created" in message
         assert not WebhookEndpoint.objects.exists()
 
@@ -502,7 +502,10 @@ class TestDeliveryLog:
         tomorrow = (clock.now() + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%S")
         response = signed_in(world.owner).post(_page(endpoint, "replay"), {"since": tomorrow})
         assert response.status_code == 422
-        assert _field_error(_text(response), "replay-since") == "must not be in the future"
+        assert (
+            _field_error(_text(response), "replay-since")
+            == "Since (UTC) must not be in the future."
+        )
         assert not WebhookDelivery.objects.exists()
 
     @pytest.mark.parametrize("page", ["endpoint", "whole log"])

@@ -20,8 +20,8 @@ from tradepost.disputes.models import Case, Chargeback
 from tradepost.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
-# The real SMTP server and the public URL of tests/notifications, for these tests too.
-mail_sink, mail_public_url = mail.smtp, mail.public_url
+# The public URL of tests/notifications, for these tests too (the SMTP sink is everyone's).
+mail_public_url = mail.public_url
 
 OPENED = datetime(2026, 12, 10, 9, 0, tzinfo=UTC)  # due 24 h later
 JOHN, ACME, STAFF = "john@buyers.test", "a@acme.test", "owner@example.com"
@@ -34,7 +34,7 @@ def at(moment: datetime) -> None:
 
 class TestOverdueCases:
     def test_a_case_the_seller_does_not_answer_goes_to_the_owner_once(
-        self, world: World, api: ApiClient, mail_sink: SmtpSink
+        self, world: World, api: ApiClient, smtp: SmtpSink
     ) -> None:
         # given: the buyer opens a case; the seller must answer within 24 h
         bundle = delivered_order(world)
@@ -58,17 +58,17 @@ class TestOverdueCases:
         updates = OutboxEvent.objects.filter(type="dispute.updated", data__change="overdue")
         assert updates.count() == 1
         # the owner's people are alerted; the seller, who missed it, is told
-        assert [m.subject for m in mail_sink.to(STAFF)] == [
+        assert [m.subject for m in smtp.to(STAFF)] == [
             "Overdue, to decide: damaged case on " + reference_of(bundle)
         ]
-        told = [m for m in mail_sink.to(ACME) if "went to the marketplace" in m.subject]
+        told = [m for m in smtp.to(ACME) if "went to the marketplace" in m.subject]
         assert len(told) == 1
         assert JOHN not in told[0].body
         assert Notification.objects.filter(title__contains="went to the marketplace").count() == 1
-        assert not any("went to the marketplace" in m.subject for m in mail_sink.to(JOHN))
+        assert not any("went to the marketplace" in m.subject for m in smtp.to(JOHN))
 
     def test_the_buyer_is_told_when_it_is_their_answer_that_is_late(
-        self, world: World, api: ApiClient, mail_sink: SmtpSink
+        self, world: World, api: ApiClient, smtp: SmtpSink
     ) -> None:
         bundle = delivered_order(world)
         with clock.frozen_at(OPENED):
@@ -79,7 +79,7 @@ class TestOverdueCases:
             assert answer.status == 200, answer
         at(OPENED + timedelta(hours=25))
         assert Case.objects.get(public_id=case["id"]).status == "under_review"
-        told = [m for m in mail_sink.to(JOHN) if "went to the marketplace" in m.subject]
+        told = [m for m in smtp.to(JOHN) if "went to the marketplace" in m.subject]
         assert len(told) == 1
         assert "We did not receive your answer by Fri 11 Dec 2026, 09:00 UTC" in told[0].body
 

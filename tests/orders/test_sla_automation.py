@@ -24,8 +24,8 @@ from tradepost.orders.models import Order, SellerOrder
 from tradepost.orders.selectors import OrderBundle
 
 pytestmark = pytest.mark.django_db
-# The real SMTP server and the public URL of tests/notifications, for these tests too.
-mail_sink, mail_public_url = mail.smtp, mail.public_url
+# The public URL of tests/notifications, for these tests too (the SMTP sink is everyone's).
+mail_public_url = mail.public_url
 
 PAID_AT = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)  # acknowledge by +48 h, ship by +3 days
 JOHN, ACME, STAFF = "john@buyers.test", "a@acme.test", "owner@example.com"
@@ -62,7 +62,7 @@ def acknowledge_and_ship(world: World, ref: str) -> None:
 
 class TestAcknowledgementSla:
     def test_the_seller_is_reminded_once_the_reminder_hours_before_the_deadline(
-        self, world: World, api: ApiClient, mail_sink: SmtpSink
+        self, world: World, api: ApiClient, smtp: SmtpSink
     ) -> None:
         # given: paid, 48 h to acknowledge, reminders 12 h ahead
         bundle = paid(world)
@@ -71,24 +71,24 @@ class TestAcknowledgementSla:
         at(timedelta(hours=35))
         # then
         assert kinds(api, world, number) == []
-        assert subjects(mail_sink, ACME) == [f"New order {number}: please acknowledge it"]
+        assert subjects(smtp, ACME) == [f"New order {number}: please acknowledge it"]
         # when: 11 h before it, and again a few minutes later
         at(timedelta(hours=37))
         at(timedelta(hours=37, minutes=5))
         # then: exactly one reminder, by email and on the dashboard
         assert kinds(api, world, number) == ["sla.acknowledge_reminder"]
-        reminder = mail_sink.to(ACME)[-1]
+        reminder = smtp.to(ACME)[-1]
         assert reminder.subject == (
             f"Reminder: please acknowledge order {number} by Thu 3 Dec 2026, 09:00 UTC"
         )
         assert f"{PUBLIC_URL}/dashboard/orders/{number}/" in reminder.body
         assert JOHN not in reminder.body
-        assert len(subjects(mail_sink, ACME)) == 2
+        assert len(subjects(smtp, ACME)) == 2
         titles = list(Notification.objects.values_list("title", flat=True))
         assert f"Reminder: acknowledge {ref} by Thu 3 Dec 2026, 09:00 UTC" in titles
 
     def test_past_the_deadline_it_is_flagged_late_once_and_the_owner_alerted(
-        self, world: World, api: ApiClient, mail_sink: SmtpSink
+        self, world: World, api: ApiClient, smtp: SmtpSink
     ) -> None:
         # given
         bundle = paid(world)
@@ -101,7 +101,7 @@ class TestAcknowledgementSla:
         at(timedelta(hours=49))
         # then: one late flag on the timeline, one alert to the owner's people
         assert kinds(api, world, number).count("sla.acknowledge_late") == 1
-        assert subjects(mail_sink, STAFF) == [
+        assert subjects(smtp, STAFF) == [
             f"Late: {ref} from Acme was not acknowledged by Thu 3 Dec 2026, 09:00 UTC"
         ]
         assert Notification.objects.filter(title__startswith=f"Late: {ref}").count() == 1
@@ -109,10 +109,10 @@ class TestAcknowledgementSla:
             listed = api.get("/orders", world.owner.key, late="true").json()["items"]
         assert [order["number"] for order in listed] == [number]
         # the buyer hears of a delay only when shipping is late
-        assert not any("update on your order" in s for s in subjects(mail_sink, JOHN))
+        assert not any("update on your order" in s for s in subjects(smtp, JOHN))
 
     def test_an_acknowledged_order_is_neither_reminded_nor_flagged(
-        self, world: World, api: ApiClient, mail_sink: SmtpSink
+        self, world: World, api: ApiClient, smtp: SmtpSink
     ) -> None:
         bundle = paid(world)
         services.seller_order_acknowledge(
@@ -125,7 +125,7 @@ class TestAcknowledgementSla:
 
 class TestShippingSla:
     def test_a_late_shipment_tells_the_buyer_once_with_an_apology(
-        self, world: World, api: ApiClient, mail_sink: SmtpSink
+        self, world: World, api: ApiClient, smtp: SmtpSink
     ) -> None:
         # given: acknowledged in time, never shipped
         bundle = paid(world)
@@ -135,15 +135,13 @@ class TestShippingSla:
         )
         at(timedelta(days=2, hours=23))
         assert kinds(api, world, number) == ["sla.ship_reminder"]
-        assert not any("update" in s for s in subjects(mail_sink, JOHN))
+        assert not any("update" in s for s in subjects(smtp, JOHN))
         # when
         at(timedelta(days=3, minutes=1))
         at(timedelta(days=3, hours=2))
         # then
         assert kinds(api, world, number) == ["sla.ship_reminder", "sla.ship_late"]
-        delayed = [
-            m for m in mail_sink.to(JOHN) if m.subject == f"An update on your order {number}"
-        ]
+        delayed = [m for m in smtp.to(JOHN) if m.subject == f"An update on your order {number}"]
         assert len(delayed) == 1
         body = delayed[0].body
         assert body.startswith("Hello John Doe,")
@@ -152,7 +150,7 @@ class TestShippingSla:
         assert ACME not in body
 
     def test_a_shipped_order_is_not_late(
-        self, world: World, api: ApiClient, mail_sink: SmtpSink
+        self, world: World, api: ApiClient, smtp: SmtpSink
     ) -> None:
         bundle = paid(world)
         acknowledge_and_ship(world, reference(bundle, "acme"))
@@ -161,13 +159,13 @@ class TestShippingSla:
 
 
 class TestAutoCancel:
-    def test_off_by_default(self, world: World, api: ApiClient, mail_sink: SmtpSink) -> None:
+    def test_off_by_default(self, world: World, api: ApiClient, smtp: SmtpSink) -> None:
         bundle = paid(world)
         at(timedelta(days=30))
         assert SellerOrder.objects.get(order=bundle.order).status == "pending"
 
     def test_never_acknowledged_is_canceled_refunded_in_full_and_restocked(
-        self, world: World, api: ApiClient, mail_sink: SmtpSink
+        self, world: World, api: ApiClient, smtp: SmtpSink
     ) -> None:
         # given: auto-cancel 2 days after the acknowledgement deadline
         response = api.patch(
@@ -194,7 +192,7 @@ class TestAutoCancel:
         assert len(canceled) == 1
         assert canceled[0]["actor_role"] == "system"
         assert "Not acknowledged by the seller within 2 days" in canceled[0]["message"]
-        assert [m.subject for m in mail_sink.to(JOHN)].count(
+        assert [m.subject for m in smtp.to(JOHN)].count(
             f"Your order {number} has been canceled"
         ) == 1
 
@@ -217,7 +215,7 @@ class TestAutoComplete:
         return bundle
 
     def test_delivered_orders_complete_after_the_configured_days(
-        self, world: World, api: ApiClient, mail_sink: SmtpSink
+        self, world: World, api: ApiClient, smtp: SmtpSink
     ) -> None:
         # given: delivered on day 1, auto-complete after 7 days
         bundle = self.delivered(world)
@@ -234,10 +232,7 @@ class TestAutoComplete:
         assert len(completed) == 1
         assert completed[0]["actor_role"] == "system"
         assert "after delivery, with no open dispute" in completed[0]["message"]
-        assert (
-            len([m for m in mail_sink.to(JOHN) if m.subject == "How was your order from Acme?"])
-            == 1
-        )
+        assert len([m for m in smtp.to(JOHN) if m.subject == "How was your order from Acme?"]) == 1
 
     def test_an_open_dispute_blocks_it(self, world: World, api: ApiClient) -> None:
         bundle = self.delivered(world)
@@ -254,7 +249,7 @@ class TestAutoComplete:
 
 class TestDeliveryConfirmation:
     def test_the_buyer_is_asked_once_after_shipping_and_the_expected_days(
-        self, world: World, api: ApiClient, mail_sink: SmtpSink
+        self, world: World, api: ApiClient, smtp: SmtpSink
     ) -> None:
         # given: shipped on day 1; delivery is expected within 5 days
         bundle = paid(world)
@@ -267,7 +262,7 @@ class TestDeliveryConfirmation:
         at(timedelta(days=6, minutes=1))
         at(timedelta(days=6, minutes=5))
         # then: one email linking to the order page, where the confirm action is
-        asked = [m for m in mail_sink.to(JOHN) if m.subject == f"Has your order {number} arrived?"]
+        asked = [m for m in smtp.to(JOHN) if m.subject == f"Has your order {number} arrived?"]
         assert len(asked) == 1
         url = f"{PUBLIC_URL}/dashboard/orders/{number}/"
         assert url in asked[0].body

@@ -56,14 +56,6 @@ def browser() -> Iterator[Browser]:
         chromium.close()
 
 
-@pytest.fixture(autouse=True)
-def media_root(settings: pytest.FixtureRequest, tmp_path: Path) -> Path:
-    """Uploaded proof and evidence packs go to this test's own folder; the live server's thread
-    reads the same settings, so what a page uploads is where the test looks."""
-    settings.MEDIA_ROOT = tmp_path / "media"  # type: ignore[attr-defined]
-    return tmp_path / "media"
-
-
 @pytest.fixture
 def page(browser: Browser, live_server: LiveServer) -> Iterator[Page]:
     """A fresh browser profile per test (no cookies, no htmx history), pointed at the server."""

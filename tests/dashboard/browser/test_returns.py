@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from django.contrib.auth.models import User
 from playwright.sync_api import Locator, Page, expect
 
@@ -14,13 +13,6 @@ from tests.dashboard.browser.helpers import screenshot, sign_in
 from tests.messaging import files
 from tests.payments.flows import delivered_order, reference_of
 from tradepost.orders.models import SellerOrder
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings: pytest.FixtureRequest, tmp_path: Path) -> Path:
-    """The photo the buyer uploads goes to this test's folder; the live server reads it too."""
-    settings.MEDIA_ROOT = tmp_path / "media"  # type: ignore[attr-defined]
-    return tmp_path / "media"
 
 
 def _as(page: Page, user: User, number: str) -> Locator:

@@ -23,6 +23,7 @@ from tradepost.core.actors import Actor
 from tradepost.core.errors import DomainError, NotFound, ValidationFailed
 from tradepost.dashboard.access import with_actor
 from tradepost.dashboard.after_sale import failure_key, request_failure_key
+from tradepost.dashboard.form_errors import place_error
 from tradepost.dashboard.refund_forms import (
     ApproveForm,
     CancelLinesForm,
@@ -79,7 +80,7 @@ def _run(
         if isinstance(error, forms.ValidationError):
             form.add_error(None, error)
             return render_order_detail(request, actor, number, failed=failed, status=422)
-        failed["message"] = _place_error(form, error)
+        failed["message"] = place_error(form, error, aliases=FIELD_FOR)
         return render_order_detail(request, actor, number, failed=failed, status=error.status)
     messages.success(request, done)
     return redirect("dashboard:order", number=number)
@@ -215,18 +216,3 @@ def lines_cancel_page(
 
     done = f"{reference.upper()}: lines canceled; the buyer is refunded for them."
     return _run(request, actor, number, failed, act, done)
-
-
-def _place_error(form: forms.Form, error: DomainError) -> str:
-    """Field errors go next to their field; anything else shows at the top of the panel."""
-    if isinstance(error, ValidationFailed):
-        placed = False
-        for item in error.extra.get("errors", []):
-            name = FIELD_FOR.get(item["field"].split("[")[0], item["field"])
-            if name in form.fields:
-                label = str(form.fields[name].label or name).capitalize()
-                form.add_error(name, f"{label}: {item['message']}")
-                placed = True
-        if placed:
-            return ""
-    return error.detail

@@ -21,6 +21,7 @@ from tradepost.attachments.services import attachments_upload
 from tradepost.core.actors import Actor, Role
 from tradepost.core.errors import DomainError, NotFound, ValidationFailed
 from tradepost.dashboard.access import with_actor
+from tradepost.dashboard.form_errors import place_error
 from tradepost.dashboard.refund_forms import line_quantities
 from tradepost.dashboard.return_forms import RETURN_FORMS, return_form
 from tradepost.dashboard.templatetags.return_tags import request_key, return_key
@@ -186,22 +187,7 @@ def _run(
         form.add_error(None, error)
         return render_order_detail(request, actor, number, failed=failed, status=422)
     except DomainError as error:
-        failed["message"] = _place_error(form, error)
+        failed["message"] = place_error(form, error, aliases=FIELD_FOR)
         return render_order_detail(request, actor, number, failed=failed, status=error.status)
     messages.success(request, done)
     return redirect("dashboard:order", number=number)
-
-
-def _place_error(form: forms.Form, error: DomainError) -> str:
-    """Field errors go next to their field; anything else shows above the return."""
-    if isinstance(error, ValidationFailed):
-        placed = False
-        for item in error.extra.get("errors", []):
-            name = FIELD_FOR.get(item["field"].split("[")[0], item["field"])
-            if name in form.fields:
-                label = str(form.fields[name].label or name).capitalize()
-                form.add_error(name, f"{label}: {item['message']}")
-                placed = True
-        if placed:
-            return ""
-    return error.detail

@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,8 +19,9 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tradepost.core.actors import Actor, Role
-from tradepost.core.errors import DomainError, NotFound, ValidationFailed
+from tradepost.core.errors import DomainError, NotFound
 from tradepost.dashboard.access import with_actor
+from tradepost.dashboard.form_errors import place_error
 from tradepost.dashboard.webhook_forms import (
     DeliveryFilterForm,
     EndpointEnabledForm,
@@ -55,7 +55,7 @@ def endpoint_list_page(request: HttpRequest, actor: Actor) -> HttpResponse:
             event_types=form.cleaned_data["event_types"],
         )
     except DomainError as error:
-        failed = _place_error(form, error)
+        failed = place_error(form, error)
         return _render_list(request, actor, form, failed=failed, status=error.status)
     created = endpoint_data(made.endpoint, made.secret)
     return _render_list(request, actor, _new_endpoint_form(), created=created, status=201)
@@ -77,7 +77,7 @@ def endpoint_page(request: HttpRequest, actor: Actor, endpoint_id: UUID) -> Http
     try:
         services.endpoint_update(actor=actor, endpoint_id=endpoint_id, changes=form.changes())
     except DomainError as error:
-        failed = {"where": "edit", "message": _place_error(form, error)}
+        failed = {"where": "edit", "message": place_error(form, error)}
         return _refused(request, actor, endpoint, error, edit_form=form, failed=failed)
     messages.success(request, "Endpoint saved.")
     return redirect("dashboard:webhook", endpoint_id=endpoint_id)
@@ -122,7 +122,7 @@ def endpoint_replay(request: HttpRequest, actor: Actor, endpoint_id: UUID) -> Ht
             actor=actor, endpoint_id=endpoint_id, since=form.cleaned_data["since"]
         )
     except DomainError as error:
-        failed = {"where": "replay", "message": _place_error(form, error)}
+        failed = {"where": "replay", "message": place_error(form, error)}
         return _refused_by_id(request, actor, endpoint_id, error, replay_form=form, failed=failed)
     count = len(queued)
     messages.success(request, f"Replay: {count} {'event' if count == 1 else 'events'} queued.")
@@ -177,7 +177,7 @@ def delivery_log_resend(request: HttpRequest, actor: Actor, delivery_id: UUID) -
     except NotFound:
         return _not_found(request)
     except DomainError as error:
-        failed = {"where": "log", "message": _place_error(None, error)}
+        failed = {"where": "log", "message": place_error(None, error)}
         return _render_delivery_log(request, actor, failed=failed, status=error.status)
     messages.success(request, "Delivery queued to be sent again.")
     return _back(request, reverse("dashboard:webhook_deliveries"))
@@ -289,7 +289,7 @@ def _refused_by_id(
     if isinstance(error, NotFound):
         return _not_found(request)
     if where:
-        page["failed"] = {"where": where, "message": _place_error(None, error)}
+        page["failed"] = {"where": where, "message": place_error(None, error)}
     return _endpoint_page_by_id(request, actor, endpoint_id, status=error.status, **page)
 
 
@@ -347,7 +347,7 @@ def _delivery_log(
             cursor=form.chosen_cursor,
         )
     except DomainError as error:
-        log["log_error"] = _place_error(None, error)
+        log["log_error"] = place_error(None, error)
         return log, error.status
     log["deliveries"] = [delivery_data(delivery) for delivery in page.items]
     log["next_cursor"] = page.next_cursor
@@ -364,20 +364,6 @@ def _back(request: HttpRequest, page_url: str) -> HttpResponse:
     """Back to the log page the POST came from: its query (filters, cursor) rides on the POST."""
     query = request.GET.urlencode()
     return redirect(f"{page_url}?{query}" if query else page_url)
-
-
-def _place_error(form: forms.Form | None, error: DomainError) -> str:
-    """A field's error goes next to that field; what no field takes becomes a sentence."""
-    problems = error.extra.get("errors", []) if isinstance(error, ValidationFailed) else []
-    if not problems:
-        return error.detail
-    elsewhere = []
-    for problem in problems:
-        if form is not None and problem["field"] in form.fields:
-            form.add_error(problem["field"], problem["message"])
-        else:
-            elsewhere.append(f"The {problem['field'].replace('_', ' ')} {problem['message']}.")
-    return " ".join(elsewhere)
 
 
 def _not_found(request: HttpRequest) -> HttpResponse:
