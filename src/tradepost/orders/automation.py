@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from tradepost.catalog.models import Marketplace
 from tradepost.catalog.selectors import marketplace_get
@@ -27,10 +27,12 @@ from tradepost.core.clock import iso_or_none
 from tradepost.core.errors import DomainError
 from tradepost.core.outbox import publish
 
-# The dispute app depends on orders, not the other way round; auto-complete alone must know
-# whether a case is still open on the seller order, and reads only the case table's status.
-from tradepost.disputes.models import Case
+# The dispute, payments and returns apps depend on orders, not the other way round; auto-cancel
+# and auto-complete must still know whether a case, a chargeback, a return or a refund request is
+# open on the seller order, and read only those tables' statuses.
+from tradepost.disputes.models import Case, Chargeback
 from tradepost.disputes.status import ACTIVE as ACTIVE_CASE
+from tradepost.disputes.status import OPEN_CHARGEBACK
 from tradepost.orders import services
 from tradepost.orders.events import sla_notice_event, sla_outbox_event
 from tradepost.orders.lifecycle import lock_order_for_seller_order
@@ -38,6 +40,10 @@ from tradepost.orders.models import Order, SellerOrder
 from tradepost.orders.representation import order_data
 from tradepost.orders.selectors import order_bundle
 from tradepost.orders.status import FulfilmentStatus
+from tradepost.payments.models import RefundRequest
+from tradepost.payments.status import RefundRequestStatus
+from tradepost.returns.models import ReturnRequest
+from tradepost.returns.status import OPEN as OPEN_RETURN
 
 logger = logging.getLogger("tradepost.automation")
 F = FulfilmentStatus
@@ -203,7 +209,10 @@ def unacknowledged_cancel(*, marketplace: Marketplace, now: datetime) -> int:
     days = marketplace.auto_cancel_unacknowledged_days
     if not days:
         return 0
-    condition = Q(status=F.PENDING, acknowledge_due_at__lte=now - timedelta(days=days))
+    # A case or a chargeback already speaks for the buyer's money; the cancel's refund waits.
+    condition = Q(status=F.PENDING, acknowledge_due_at__lte=now - timedelta(days=days)) & Q(
+        ~Exists(_active_cases()), ~Exists(_open_chargebacks())
+    )
     reason = (
         f"Not acknowledged by the seller within {days} day{'s' if days != 1 else ''} of the "
         "acknowledgement deadline; canceled automatically."
@@ -219,16 +228,20 @@ def unacknowledged_cancel(*, marketplace: Marketplace, now: datetime) -> int:
 
 
 def delivered_complete(*, marketplace: Marketplace, now: datetime) -> int:
-    """Complete each delivered seller order the set days after delivery, unless a dispute case
-    is still open on it (the case decides what happens to the money)."""
+    """Complete each delivered seller order the set days after delivery, unless a dispute case,
+    an undecided return or a refund request waiting for an answer is open on it (each decides
+    what happens to the money, which completing would release to the seller)."""
     days = marketplace.auto_complete_days
-    open_case = Case.objects.filter(seller_order=OuterRef("pk"), status__in=ACTIVE_CASE)
+    open_return = ReturnRequest.objects.filter(seller_order=OuterRef("pk"), status__in=OPEN_RETURN)
+    waiting_request = RefundRequest.objects.filter(
+        seller_order=OuterRef("pk"), status=RefundRequestStatus.REQUESTED
+    )
     condition = Q(status=F.DELIVERED, delivered_at__lte=now - timedelta(days=days)) & Q(
-        ~Exists(open_case)
+        ~Exists(_active_cases()), ~Exists(open_return), ~Exists(waiting_request)
     )
     note = (
         f"Completed automatically {days} day{'s' if days != 1 else ''} after delivery, "
-        "with no open dispute."
+        "with no open dispute, return or refund request."
     )
     completed = 0
     for _, _, reference in _batch(condition, "delivered_at"):
@@ -238,6 +251,14 @@ def delivered_complete(*, marketplace: Marketplace, now: datetime) -> int:
             lambda ref: services.seller_order_complete(actor=SYSTEM, reference=ref, note=note),
         )
     return completed
+
+
+def _active_cases() -> QuerySet[Case]:
+    return Case.objects.filter(seller_order=OuterRef("pk"), status__in=ACTIVE_CASE)
+
+
+def _open_chargebacks() -> QuerySet[Chargeback]:
+    return Chargeback.objects.filter(seller_order=OuterRef("pk"), status__in=OPEN_CHARGEBACK)
 
 
 def _act_if_still(reference: str, condition: Q, act: Callable[[str], object]) -> bool:

@@ -14,7 +14,7 @@ what is left, so no seller order ever refunds more than its total.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from tradepost.core.errors import ValidationFailed
@@ -56,9 +56,12 @@ def resolve_quantities(
     *,
     available: str,
     field: str = "lines",
+    held: Mapping[int, int] | None = None,
 ) -> list[tuple[OrderLine, int]]:
     """Match ``wanted`` to the seller order's lines by SKU (adding up repeats), refusing more
-    than ``available`` (an ``OrderLine`` property: units refundable, or left to ship)."""
+    than ``available`` (an ``OrderLine`` property: units refundable, or left to ship) less the
+    units ``held`` by line id (those in returns, which the return settles)."""
+    held = held or {}
     if not wanted:
         raise ValidationFailed(field, "name at least one line")
     by_sku = {line.sku: line for line in lines}
@@ -70,10 +73,13 @@ def resolve_quantities(
         if item.quantity < 1:
             raise ValidationFailed(f"{field}[{index}].quantity", "must be at least 1")
         totals[item.sku] = totals.get(item.sku, 0) + item.quantity
-        left = getattr(line, available)
+        in_returns = held.get(line.pk, 0)
+        left = max(0, getattr(line, available) - in_returns)
         if totals[item.sku] > left:
+            because = f" ({in_returns} are in a return)" if in_returns else ""
             raise ValidationFailed(
-                f"{field}[{index}].quantity", f"only {left} of {item.sku} can be {_verb(available)}"
+                f"{field}[{index}].quantity",
+                f"only {left} of {item.sku} can be {_verb(available)}{because}",
             )
     return [(by_sku[sku], quantity) for sku, quantity in totals.items()]
 

@@ -42,6 +42,10 @@ from tradepost.payments.policy import (
 )
 from tradepost.payments.refund_lines import LineQuantity, line_refund_amounts, resolve_quantities
 from tradepost.payments.representation import refund_request_data
+from tradepost.payments.return_holds import (
+    refuse_amount_while_return_open,
+    units_held_by_returns,
+)
 from tradepost.payments.selectors import refund_request_get
 from tradepost.payments.status import BUYER_REASONS, REFUND_REQUEST, RefundRequestStatus
 
@@ -112,12 +116,18 @@ def refund_request_approve(
         wanted = [(item.line, item.quantity) for item in request.lines.select_related("line")]
         by_pk = {line.pk: line for line in lines}
         chosen = [(by_pk[line.pk], quantity) for line, quantity in wanted]
+        # Units a return took since the request was made are the return's to settle.
+        held = units_held_by_returns(seller_order)
         for line, quantity in chosen:
-            if quantity > line.quantity_refundable:
+            left = max(0, line.quantity_refundable - held.get(line.pk, 0))
+            if quantity > left:
                 raise Conflict(
-                    f"Only {line.quantity_refundable} of {line.sku} are left to refund; the "
-                    "request asks for more. Decline it, or refund by amount."
+                    f"Only {left} of {line.sku} are left to refund outside returns; the "
+                    "request asks for more. Decline it, or refund by amount.",
+                    current_status=previous,
                 )
+        if not chosen:
+            refuse_amount_while_return_open(seller_order)
         refundable = seller_order.total_amount - seller_order.refunded_amount
         if not chosen and (request.amount or 0) > refundable:
             raise Conflict(
@@ -239,7 +249,12 @@ def _chosen_lines(
     if lines is None:
         return []
     return list(
-        resolve_quantities(lock_lines(seller_order), lines, available="quantity_refundable")
+        resolve_quantities(
+            lock_lines(seller_order),
+            lines,
+            available="quantity_refundable",
+            held=units_held_by_returns(seller_order),
+        )
     )
 
 

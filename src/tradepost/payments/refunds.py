@@ -50,6 +50,10 @@ from tradepost.payments.refund_lines import (
     line_refund_amounts,
     resolve_quantities,
 )
+from tradepost.payments.return_holds import (
+    refuse_amount_while_return_open,
+    units_held_by_returns,
+)
 from tradepost.payments.status import RefundReason
 
 
@@ -87,6 +91,8 @@ def refund_create(
                 return refund_get_for_response(replayed.pk)
         _check_reason(reason)
         _check_refundable(seller_order)
+        if lines is None:
+            refuse_amount_while_return_open(seller_order)
         events = _override_events(
             actor, order, seller_order, policy_override_note.strip(), now=clock.now()
         )
@@ -119,7 +125,9 @@ def refund_create(
 
 def _lines_asked(seller_order: SellerOrder, wanted: Sequence[LineQuantity]) -> LineRefundAmounts:
     lines = lock_lines(seller_order)
-    chosen = resolve_quantities(lines, wanted, available="quantity_refundable")
+    chosen = resolve_quantities(
+        lines, wanted, available="quantity_refundable", held=units_held_by_returns(seller_order)
+    )
     return line_refund_amounts(seller_order, lines, chosen)
 
 

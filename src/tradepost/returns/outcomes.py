@@ -21,13 +21,14 @@ from tradepost.core.errors import Conflict, OutOfStock, ValidationFailed
 from tradepost.core.transactions import unit_of_work
 from tradepost.disputes.selectors import open_chargeback_amount
 from tradepost.orders.lifecycle import check_transition
-from tradepost.orders.models import OrderLine, Shipment, ShipmentLine
+from tradepost.orders.models import OrderLine, SellerOrder, Shipment, ShipmentLine
 from tradepost.payments.issuing import (
     RefundDraft,
     commit_refund_change,
     lock_lines,
     refund_issue_locked,
 )
+from tradepost.payments.policy import is_refundable_status
 from tradepost.payments.refund_lines import line_refund_amounts
 from tradepost.returns.models import ReturnRequest
 from tradepost.returns.services import (
@@ -55,6 +56,7 @@ def return_refund(*, actor: Actor, return_id: UUID | str, inspection: Inspection
         locked = lock_return(actor=actor, return_id=return_id)
         ret, seller_order = locked.ret, locked.seller_order
         check_transition(RETURN, current=ret.status, target=ReturnStatus.REFUNDED, actor=actor)
+        _check_seller_order_open(seller_order)
         _check_note(inspection)
         held = open_chargeback_amount(seller_order)
         if held:
@@ -107,6 +109,7 @@ def return_exchange(
         locked = lock_return(actor=actor, return_id=return_id)
         ret = locked.ret
         check_transition(RETURN, current=ret.status, target=ReturnStatus.EXCHANGED, actor=actor)
+        _check_seller_order_open(locked.seller_order)
         _check_note(inspection)
         _check_parcel(parcel)
         chosen = _returned_units(ret, lock_lines(locked.seller_order))
@@ -129,6 +132,23 @@ def return_exchange(
             },
         )
         return commit_return_change(locked, [event])
+
+
+def _check_seller_order_open(seller_order: SellerOrder) -> None:
+    """The seller order may have been refunded in full, or closed, while the parcel travelled:
+    then neither the money nor a replacement is owed any more, and the return is declined."""
+    if not is_refundable_status(seller_order.status):
+        raise Conflict(
+            f"{seller_order.reference} is {seller_order.status}: a return is settled only while "
+            "the seller order can still be refunded. Decline the return instead.",
+            current_status=seller_order.status,
+        )
+    # A free seller order (total 0) has nothing to refund, so it is never "refunded in full".
+    if 0 < seller_order.total_amount <= seller_order.refunded_amount:
+        raise Conflict(
+            f"{seller_order.reference} is already refunded in full. Decline the return instead.",
+            current_status=seller_order.status,
+        )
 
 
 def _check_note(inspection: Inspection) -> None:
@@ -154,7 +174,7 @@ def _returned_units(ret: ReturnRequest, lines: list[OrderLine]) -> list[tuple[Or
         if quantity > line.quantity_refundable:
             raise Conflict(
                 f"Only {line.quantity_refundable} of {line.sku} are left to refund; another "
-                "refund took the returned units. Exchange them, or decline.",
+                "refund took the returned units. Decline the return, giving that reason.",
                 current_status=ret.status,
             )
     return chosen

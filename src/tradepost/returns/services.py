@@ -303,7 +303,8 @@ def _check_open_to_returns(seller_order: SellerOrder) -> None:
             "have shipped; before that, cancel the order or its lines.",
             current_status=seller_order.status,
         )
-    if seller_order.refunded_amount >= seller_order.total_amount:
+    # A free order (say, a 100 % goodwill code) has nothing to refund but may still be returned.
+    if 0 < seller_order.total_amount <= seller_order.refunded_amount:
         raise Conflict(f"{seller_order.reference} is already refunded in full.")
 
 

@@ -47,6 +47,9 @@ HOLDING: frozenset[str] = frozenset(
         ReturnStatus.EXCHANGED,
     }
 )
+# Returns not yet decided: their units may still be refunded by the return itself, so a refund by
+# amount waits for them and the automation does not release the seller order's funds.
+OPEN: frozenset[str] = HOLDING - {ReturnStatus.EXCHANGED}
 # Returns waiting on the seller or the owner: the "returns to handle" counter.
 TO_HANDLE: frozenset[str] = frozenset(
     {ReturnStatus.REQUESTED, ReturnStatus.SHIPPED_BACK, ReturnStatus.RECEIVED}
@@ -100,6 +103,13 @@ RETURN_TRANSITIONS: tuple[Transition, ...] = (
         {SELLER, OWNER},
         "exchange",
         "inspection note required; a replacement parcel ships with carrier and tracking",
+    ),
+    _rule(
+        S.RECEIVED,
+        S.DECLINED,
+        {SELLER, OWNER},
+        "decline",
+        "reason required; e.g. the units were refunded another way meanwhile",
     ),
 )
 
