@@ -280,6 +280,8 @@ TRADEPOST_PERIODIC_JOBS = {
     "tradepost.disputes.tasks.run_dispute_deadlines": 60,
     # Seller scorecards: the day rows of orders that changed, worked out again.
     "tradepost.performance.tasks.refresh_seller_stats": 60,
+    # Revenue reports: journals posted since the last run added into the ledger's day totals.
+    "tradepost.ledger.tasks.roll_up_journals": 60,
 }
 # Seconds between looks at the outbox and the task queue when there is nothing to do.
 TRADEPOST_WORKER_INTERVAL = float(os.environ.get("TRADEPOST_WORKER_INTERVAL") or 0.2)

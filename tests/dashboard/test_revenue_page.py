@@ -21,9 +21,10 @@ from tests.ledger.revenue_scenario import (
     TOTALS,
     build_november,
 )
+from tests.ledger.test_revenue_ledger import autumn
 from tradepost.core import clock
 from tradepost.dashboard.charts import revenue_chart
-from tradepost.ledger.selectors import DailyRevenue
+from tradepost.ledger.selectors import RevenuePeriod
 
 pytestmark = pytest.mark.django_db
 
@@ -35,9 +36,18 @@ HEADLINE = (
     "commission_earned_amount",
     "commission_reversed_amount",
     "refunds_amount",
+    "chargebacks_amount",
     "net_amount",
+    "payouts_paid_amount",
 )
-SELLER_COLUMNS = ("sales_amount", "commission_amount", "refunds_amount", "net_amount")
+SELLER_COLUMNS = (
+    "sales_amount",
+    "commission_amount",
+    "refunds_amount",
+    "chargebacks_amount",
+    "net_amount",
+    "payouts_paid_amount",
+)
 
 
 def _between(html: str, start: str, end: str) -> str:
@@ -189,11 +199,12 @@ class TestChart:
 
 
 class TestChartBuilder:
-    def points(self, *rows: tuple[int, int, int]) -> list[DailyRevenue]:
+    def points(self, *rows: tuple[int, int, int]) -> list[RevenuePeriod]:
         first = date(2026, 12, 30)
         return [
-            DailyRevenue(
-                day=first + timedelta(days=index),
+            RevenuePeriod(
+                start=first + timedelta(days=index),
+                end=first + timedelta(days=index),
                 sales_amount=sales,
                 commission_earned_amount=earned,
                 commission_reversed_amount=reversed_,
@@ -264,3 +275,32 @@ class TestQueries:
             with clock.frozen_at(datetime(2026, 11, day, 8, 0, tzinfo=UTC)):
                 pay(world, place_order(world, {"BOWL": 1, "CAP": 1}, buyer="jane"))
         assert self.count(client) == few
+
+
+class TestLedgerFigures:
+    def test_chargebacks_payouts_and_weeks_are_the_apis(self, world: World, api: ApiClient) -> None:
+        # given autumn (tests.ledger.test_revenue_ledger): a payout, a refund, a lost chargeback
+        autumn(world)
+        # when the owner opens the page by week, and calls the API for the same
+        status, html = open_page(signed_in(world.owner), **PERIOD, interval="week")
+        body = api.get("/reports/revenue", world.owner.key, **PERIOD, interval="week").json()
+        # then the headline, the weeks' rows and the seller rows are the API's
+        assert status == 200
+        assert headline(html) == {name: body["totals"][name] for name in HEADLINE}
+        assert (headline(html)["chargebacks_amount"], headline(html)["payouts_paid_amount"]) == (
+            500,
+            2700,
+        )
+        rows = re.findall(r'<tr data-period="([\d-]+)">(.*?)</tr>', html, re.S)
+        assert [(start, _data(row)) for start, row in rows] == [
+            (week["start"], {name: week[name] for name in SELLER_COLUMNS})
+            for week in body["periods"]
+        ]
+        assert seller_rows(html)["acme"]["chargebacks_amount"] == 500
+        assert '<option value="week" selected>' in html
+        assert "Sales and commission by week (USD)" in html
+
+    def test_an_unknown_interval_is_400_next_to_the_field(self, world: World) -> None:
+        status, html = open_page(signed_in(world.owner), interval="year")
+        assert status == 400
+        assert "Select a valid choice" in field_error(html, "interval")

@@ -65,14 +65,18 @@ def build_november(world: World) -> None:
         pay(world, place_order(world, {"MUG": 1}))
 
 
-def figures(sales: int, earned: int, reversed_: int, refunds: int) -> dict[str, int]:
+def figures(
+    sales: int, earned: int, reversed_: int, refunds: int, chargebacks: int = 0, payouts: int = 0
+) -> dict[str, int]:
     return {
         "sales_amount": sales,
         "commission_earned_amount": earned,
         "commission_reversed_amount": reversed_,
         "commission_amount": earned - reversed_,
         "refunds_amount": refunds,
-        "net_amount": sales - refunds,
+        "chargebacks_amount": chargebacks,
+        "net_amount": sales - refunds - chargebacks,
+        "payouts_paid_amount": payouts,
     }
 
 

@@ -1,7 +1,9 @@
 """Under any sequence of payments, refunds (by amount and by lines), cancellations, chargebacks
 won or lost, completions and payouts paid or failed, the ledger balances, nothing that must not
 go below zero does, and the ledger says what the orders say (ledger.checks, the same check
-``tradepost ledger_check`` runs).
+``tradepost ledger_check`` runs). Every figure of the revenue report, in total, by day and by
+seller, is the ledger's own sum, however much of it the day totals hold (rollups and rebuilds
+are steps of the machine too).
 
 A hypothesis state machine throws the steps at a small marketplace, many of them refused (wrong
 amounts, wrong states); a refused step must post nothing.
@@ -10,11 +12,13 @@ amounts, wrong states); a refused step must post nothing.
 from __future__ import annotations
 
 import itertools
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from django.db import transaction
+from django.db.models import Sum
+from django.db.models.functions import Coalesce
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -28,6 +32,7 @@ from hypothesis.stateful import (
 )
 
 from tests.builders import build_world, pay, place_order
+from tradepost.core import clock
 from tradepost.core.actors import SYSTEM
 from tradepost.core.errors import DomainError, OutOfStock
 from tradepost.disputes import chargebacks
@@ -36,6 +41,13 @@ from tradepost.ledger.balances import balances_get
 from tradepost.ledger.checks import ledger_check
 from tradepost.ledger.models import Entry, Journal, Payout
 from tradepost.ledger.payouts import payout_create, payout_mark_failed, payout_mark_paid
+from tradepost.ledger.rollup import ledger_rollup_rebuild, ledger_rollup_refresh
+from tradepost.ledger.selectors import (
+    FIGURE_OF_KIND,
+    MONEY_FIELDS,
+    RevenueFigures,
+    revenue_report,
+)
 from tradepost.orders import services as fulfilment
 from tradepost.orders.models import OrderLine, SellerOrder
 from tradepost.payments.refund_lines import LineQuantity
@@ -164,7 +176,9 @@ class LedgerMachine(RuleBasedStateMachine):
             lambda: chargebacks.chargeback_record(actor=self.owner, number=number, notice=notice)
         )
 
-    @precondition(lambda self: chargebacks.Chargeback.objects.filter(status__in=OPEN_CHARGEBACK))
+    @precondition(
+        lambda self: chargebacks.Chargeback.objects.filter(status__in=OPEN_CHARGEBACK).exists()
+    )
     @rule(choice=st.integers(0, 100), lost=st.booleans())
     def bank_rules(self, choice: int, lost: bool) -> None:
         open_ones = list(
@@ -214,6 +228,29 @@ class LedgerMachine(RuleBasedStateMachine):
         report = ledger_check()
         assert report.ok, "\n".join(report.problems)
 
+    # --- the day totals the revenue report reads ------------------------------------------------
+
+    @rule(batch=st.integers(1, 20))
+    def roll_up(self, batch: int) -> None:
+        ledger_rollup_refresh(batch=batch, max_batches=1)
+
+    @rule()
+    def rebuild_rollup(self) -> None:
+        ledger_rollup_rebuild()
+
+    @invariant()
+    def every_revenue_figure_is_the_ledgers_sum(self) -> None:
+        today = clock.now().astimezone(UTC).date()
+        first, last = today - timedelta(days=1), today + timedelta(days=1)
+        report = revenue_report(actor=self.owner, date_from=first, date_to=last)
+        sums = journal_sums_by_seller()
+        assert _figures(report.totals) == _added(sums.values())
+        assert {row.seller.slug: _figures(row) for row in report.sellers} == sums
+        assert _added(_figures(point) for point in report.daily) == _figures(report.totals)
+        for slug, member in self.world.members.items():
+            own = revenue_report(actor=member.actor, date_from=first, date_to=last)
+            assert _figures(own.totals) == sums.get(slug, _figures(RevenueFigures())), slug
+
     @invariant()
     def seller_money_adds_up_to_what_the_marketplace_holds(self) -> None:
         books = balances_get(actor=self.owner)
@@ -231,6 +268,37 @@ class LedgerMachine(RuleBasedStateMachine):
             + held.payouts_in_transit_amount
             - held.sellers_owed_amount
         )
+
+
+def journal_sums_by_seller() -> dict[str, dict[str, int]]:
+    """Each seller's report figures counted straight from the entries: a journal's size is the
+    sum of its debits."""
+    rows = (
+        Entry.objects.filter(amount__gt=0, journal__kind__in=FIGURE_OF_KIND)
+        .values(
+            "journal__kind",
+            slug=Coalesce("journal__seller_order__seller__slug", "journal__payout__seller__slug"),
+        )
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    sums: dict[str, dict[str, int]] = {}
+    for row in rows:
+        figures = sums.setdefault(row["slug"], _figures(RevenueFigures()))
+        figures[FIGURE_OF_KIND[row["journal__kind"]]] += int(row["total"])
+    return sums
+
+
+def _figures(figures: RevenueFigures) -> dict[str, int]:
+    return {name: getattr(figures, name) for name in MONEY_FIELDS}
+
+
+def _added(parts: Any) -> dict[str, int]:
+    added = _figures(RevenueFigures())
+    for part in parts:
+        for name, value in part.items():
+            added[name] += value
+    return added
 
 
 @pytest.mark.django_db

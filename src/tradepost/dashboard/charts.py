@@ -14,7 +14,7 @@ from html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from tradepost.core.money import format_money
-from tradepost.ledger.selectors import DailyRevenue
+from tradepost.ledger.selectors import Interval, RevenuePeriod
 
 WIDTH, HEIGHT = 760, 300
 LEFT, RIGHT, TOP, BOTTOM = 88, 16, 36, 52
@@ -57,38 +57,45 @@ def _round_step(rough: float) -> int:
         magnitude *= 10
 
 
-def _day_label(day: date, previous: date | None) -> str:
-    """ "Nov 3"; the year too on the first label and wherever the year changes."""
-    label = f"{day:%b} {day.day}"
+def _day_label(day: date, previous: date | None, interval: Interval = Interval.DAY) -> str:
+    """ "Nov 3" (a day, or the first day of a week) or "Nov" (a month); the year too on the
+    first label and wherever the year changes."""
+    label = f"{day:%b}" if interval is Interval.MONTH else f"{day:%b} {day.day}"
     return label if previous and previous.year == day.year else f"{label} {day.year}"
 
 
 def revenue_chart(
-    points: Sequence[DailyRevenue], *, currency: str, chart_id: str = "revenue-chart"
+    points: Sequence[RevenuePeriod],
+    *,
+    currency: str,
+    interval: Interval = Interval.DAY,
+    chart_id: str = "revenue-chart",
 ) -> SafeString:
-    """Daily sales as bars and commission as a line, with both axes labelled, as inline SVG."""
+    """Sales by day, week or month as bars and commission as a line, with both axes labelled,
+    as inline SVG."""
     if not points:
         return mark_safe("")
     sales = [point.sales_amount for point in points]
     commission = [point.commission_amount for point in points]
     scale = _Scale.around([*sales, *commission])
     slot = PLOT_WIDTH / len(points)
-    first, last, ident = points[0].day, points[-1].day, escape(chart_id)
+    first, last, ident = points[0].start, points[-1].end, escape(chart_id)
     summary = (
-        f"Daily sales and commission, {first:%B} {first.day}, {first.year} to {last:%B} "
-        f"{last.day}, {last.year} (UTC): sales {format_money(sum(sales), currency)} in total, "
-        f"commission {format_money(sum(commission), currency)}; the highest day's sales were "
-        f"{format_money(max(sales), currency)}."
+        f"Sales and commission by {interval}, {first:%B} {first.day}, {first.year} to "
+        f"{last:%B} {last.day}, {last.year} (UTC): sales {format_money(sum(sales), currency)} "
+        f"in total, commission {format_money(sum(commission), currency)}; the highest "
+        f"{interval}'s sales were {format_money(max(sales), currency)}."
     )
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" '
         f'role="img" aria-labelledby="{ident}-title" aria-describedby="{ident}-desc">',
-        f'<title id="{ident}-title">Sales and commission by day ({escape(currency)})</title>',
+        f'<title id="{ident}-title">Sales and commission by {interval} '
+        f"({escape(currency)})</title>",
         f'<desc id="{ident}-desc">{escape(summary)}</desc>',
         *_grid(scale, currency),
         *_bars(points, scale, slot, currency),
         *_commission_line(commission, scale, slot),
-        *_day_axis(points, slot),
+        *_day_axis(points, slot, interval),
         *_legend(),
         "</svg>",
     ]
@@ -117,14 +124,17 @@ def _grid(scale: _Scale, currency: str) -> list[str]:
     return lines
 
 
-def _bars(points: Sequence[DailyRevenue], scale: _Scale, slot: float, currency: str) -> list[str]:
+def _bars(points: Sequence[RevenuePeriod], scale: _Scale, slot: float, currency: str) -> list[str]:
     bars = []
     zero = scale.y(0)
     for index, point in enumerate(points):
         top = scale.y(point.sales_amount)
-        day = point.day
+        start, end = point.start, point.end
+        days = f"{start:%b} {start.day}, {start.year}"
+        if end != start:
+            days += f" \u2013 {end:%b} {end.day}, {end.year}"
         tip = (
-            f"{day:%b} {day.day}, {day.year}: sales {format_money(point.sales_amount, currency)}, "
+            f"{days}: sales {format_money(point.sales_amount, currency)}, "
             f"commission {format_money(point.commission_amount, currency)}"
         )
         bars.append(
@@ -152,21 +162,22 @@ def _commission_line(commission: Sequence[int], scale: _Scale, slot: float) -> l
     return shapes
 
 
-def _day_axis(points: Sequence[DailyRevenue], slot: float) -> list[str]:
+def _day_axis(points: Sequence[RevenuePeriod], slot: float, interval: Interval) -> list[str]:
     every = -(-len(points) // MAX_DAY_LABELS)
     baseline = TOP + PLOT_HEIGHT
     labels, previous = [], None
     for index in range(0, len(points), every):
-        day = points[index].day
+        day = points[index].start
         labels.append(
             f'<text class="chart-label" x="{LEFT + (index + 0.5) * slot:.1f}" '
             f'y="{baseline + 18}" text-anchor="middle" font-size="12">'
-            f"{escape(_day_label(day, previous))}</text>"
+            f"{escape(_day_label(day, previous, interval))}</text>"
         )
         previous = day
+    axis = {Interval.DAY: "Day", Interval.WEEK: "Week from", Interval.MONTH: "Month"}[interval]
     labels.append(
         f'<text class="chart-axis-title" x="{LEFT + PLOT_WIDTH / 2:.1f}" y="{HEIGHT - 8}" '
-        f'text-anchor="middle" font-size="12">Day (UTC)</text>'
+        f'text-anchor="middle" font-size="12">{axis} (UTC)</text>'
     )
     return labels
 

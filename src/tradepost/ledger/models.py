@@ -174,3 +174,72 @@ class Entry(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.amount:+d} {self.currency} on {self.account_id}"
+
+
+class JournalDayTotal(models.Model):
+    """The rollup: what the journals of one kind, currency, UTC day and seller add up to.
+
+    ``amount`` is the sum of the journals' debits (a journal's size: the sale's total, the
+    refund's amount, the payout's amount). Written only by ``ledger.rollup``, from the journals
+    queued in ``JournalPendingRollup``; reports read it with that queue, so they are exact.
+    """
+
+    currency = models.CharField(max_length=3)
+    day = models.DateField()
+    # Every journal of today's kinds is about one seller; a marketplace-only one would be null.
+    # No database constraint: checking one at commit takes a key-share lock on the seller row,
+    # so the rollup job would wait for, and then hold up, payments that lock that seller. The
+    # ids come from journals, whose seller orders and payouts are constrained already.
+    seller = models.ForeignKey(
+        Seller,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    kind = models.CharField(max_length=32, choices=JournalKind.choices)
+    amount = models.BigIntegerField()
+    journals = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["currency", "day", "seller", "kind"],
+                condition=models.Q(seller__isnull=False),
+                name="ledger_day_total_seller_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["currency", "day", "kind"],
+                condition=models.Q(seller__isnull=True),
+                name="ledger_day_total_marketplace_unique",
+            ),
+        ]
+        # A seller's report reads its own rows of a period; the owner's, every seller's.
+        indexes = [
+            models.Index(fields=["seller", "currency", "day"], name="ledger_day_total_seller_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.amount} {self.currency} on {self.day} (seller {self.seller_id})"
+
+
+class JournalPendingRollup(models.Model):
+    """A journal not rolled up yet, with what it adds to its ``JournalDayTotal`` row.
+
+    Written by ``ledger.services._post`` in the posting's own transaction, so a journal and its
+    queue row become visible together: nothing depends on ids or times committing in order.
+    The rollup job moves rows into the totals and deletes them in one transaction.
+    """
+
+    journal = models.OneToOneField(Journal, on_delete=models.PROTECT, related_name="+")
+    currency = models.CharField(max_length=3)
+    day = models.DateField()
+    seller = models.ForeignKey(
+        Seller, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(max_length=32, choices=JournalKind.choices)
+    amount = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.amount} {self.currency} on {self.day}, to roll up"

@@ -21,22 +21,32 @@ class RevenueQuery(Schema):
     currency: str | None = Field(
         None, pattern=r"^[A-Z]{3}$", description="ISO 4217. Default: the marketplace's currency."
     )
+    interval: Literal["day", "week", "month"] = Field(
+        "day", description="What `periods` adds up: UTC days, ISO weeks (from Monday), months."
+    )
 
 
 class RevenueFiguresOut(Schema):
     sales_amount: Amount = Field(description="Captured by payments made in the period.")
     commission_earned_amount: Amount = Field(description="Commission fixed on those sales.")
     commission_reversed_amount: Amount = Field(
-        description="Commission given back by refunds issued in the period."
+        description="Commission given back by refunds and lost chargebacks in the period."
     )
     commission_amount: Amount = Field(description="Earned less reversed; may be negative.")
-    refunds_amount: Amount = Field(description="Refunds issued in the period.")
-    net_amount: Amount = Field(description="Sales less refunds; may be negative.")
+    refunds_amount: Amount = Field(description="Refunds sent to buyers in the period.")
+    chargebacks_amount: Amount = Field(description="Taken back by chargebacks lost in the period.")
+    net_amount: Amount = Field(description="Sales less refunds and chargebacks; may be negative.")
+    payouts_paid_amount: Amount = Field(description="Payouts marked paid in the period.")
 
 
 # Pydantic lists the fields of the last base first: these keep the key ahead of the figures.
 class _DayKey(Schema):
     day: date
+
+
+class _PeriodKey(Schema):
+    start: date = Field(description="First day, included (the report's first day at the most).")
+    end: date = Field(description="Last day, included (the report's last day at the most).")
 
 
 class SellerRefOut(Schema):
@@ -50,6 +60,10 @@ class _SellerKey(Schema):
 
 class RevenueDayOut(RevenueFiguresOut, _DayKey):
     """One day's figures."""
+
+
+class RevenuePeriodOut(RevenueFiguresOut, _PeriodKey):
+    """One day's, week's or month's figures."""
 
 
 class SellerRevenueOut(RevenueFiguresOut, _SellerKey):
@@ -66,12 +80,16 @@ class RevenueReportOut(Schema):
     date_from: date = Field(serialization_alias="from")
     date_to: date = Field(serialization_alias="to")
     currency: str
+    interval: Literal["day", "week", "month"]
     totals: RevenueFiguresOut
     payment_statuses: list[PaymentStatusShareOut]
     sellers: list[SellerRevenueOut] = Field(
-        description="Each seller that sold or refunded in the period; a seller sees only itself."
+        description="Each seller with money moving in the period; a seller sees only itself."
     )
     daily: list[RevenueDayOut] = Field(description="Every day of the period, oldest first.")
+    periods: list[RevenuePeriodOut] = Field(
+        description="Every day, week or month (`interval`) of the period, oldest first."
+    )
 
 
 class BalanceQuery(Schema):

@@ -1,42 +1,50 @@
-"""Revenue reports: what was sold, earned and given back over whole UTC days, scoped to the actor.
+"""Revenue reports: the money the ledger moved over whole UTC days, scoped to the actor.
 
-Each figure is dated by the event that moved the money, so the figures of a period are exactly the
-money that moved in it, and two adjoining periods add up to the period that spans both:
+Every money figure is a sum of ledger journals of one kind, dated by the journal (written in the
+transaction that moved the money), so the figures of a period are exactly the money that moved
+in it and two adjoining periods add up to the period that spans both:
 
-- **sales**: what was captured, dated by the order's ``paid_at``. Per seller, the totals of its
-  seller orders that the payment covered (a part canceled before payment was never captured).
-- **commission earned**: what the marketplace took of those sales when they were paid.
-- **commission reversed** and **refunds**: what each refund gave back, dated by the refund's
-  ``created_at`` (an October sale refunded in November lowers November).
-- **commission** = earned - reversed; **net** = sales - refunds. Either may be negative for a
-  period in which more was refunded than sold.
+- **sales**: ``payment_captured`` journals, what payments captured of each seller order.
+- **commission earned** / **commission reversed**: ``commission_earned`` (fixed at payment) and
+  ``commission_reversed`` (given back with every refund and lost chargeback) journals.
+- **refunds**: ``refund`` journals, money sent back to buyers (an October sale refunded in
+  November lowers November). **chargebacks**: ``chargeback`` journals, chargebacks lost.
+- **payouts paid**: ``payout_paid`` journals, the money that left for the sellers.
+- **commission** = earned - reversed; **net** = sales - refunds - chargebacks. Either may be
+  negative for a period in which more went back than was sold.
 - **payment statuses**: the orders *placed* in the period, counted and summed (their totals, or
   for a seller the totals of its parts) by the payment status they have now.
 
-Money is integer minor units in one currency; orders in other currencies are left out. The owner
-sees the whole marketplace, a seller its own seller orders, and a buyer no report at all (404).
-A report costs the same few queries whatever the number of orders: every sum is a GROUP BY.
+The sums come from ``ledger.rollup``: day totals plus the journals still queued for them, read
+in one statement, so the report is exact and as fresh as the last commit, and costs a read of
+days x sellers x kinds rows whatever the number of orders. The figures by day and by seller are
+two statements; money that moves between them shows in one and not yet the other.
+
+Money is integer minor units in one currency; other currencies are left out. The owner sees the
+whole marketplace, a seller its own journals, and a buyer no report at all (404).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 from django.db.models import Count, F, QuerySet, Sum
-from django.db.models.functions import TruncDate
 
 from tradepost.catalog.selectors import marketplace_get
 from tradepost.core import clock
 from tradepost.core.actors import Actor, Role
 from tradepost.core.clock import utc_midnight
 from tradepost.core.errors import NotFound, ValidationFailed
-from tradepost.orders.models import Order, SellerOrder
+from tradepost.ledger.models import JournalDayTotal, JournalPendingRollup
+from tradepost.ledger.status import JournalKind
+from tradepost.orders.models import Order
 from tradepost.orders.selectors import seller_orders_visible_to
 from tradepost.orders.status import PaymentStatus
-from tradepost.payments.models import Refund
 
 DEFAULT_PERIOD_DAYS = 30
 MAX_PERIOD_DAYS = 366
@@ -45,14 +53,33 @@ EARLIEST_DAY = date(1970, 1, 1)
 LATEST_DAY = date(9999, 12, 30)
 
 
+class Interval(StrEnum):
+    DAY = "day"
+    WEEK = "week"  # ISO weeks, Monday to Sunday
+    MONTH = "month"  # calendar months
+
+
+# The figure each kind of journal adds to; the other kinds move money between accounts only.
+FIGURE_OF_KIND: dict[str, str] = {
+    JournalKind.PAYMENT_CAPTURED: "sales_amount",
+    JournalKind.COMMISSION_EARNED: "commission_earned_amount",
+    JournalKind.COMMISSION_REVERSED: "commission_reversed_amount",
+    JournalKind.REFUND: "refunds_amount",
+    JournalKind.CHARGEBACK: "chargebacks_amount",
+    JournalKind.PAYOUT_PAID: "payouts_paid_amount",
+}
+
+
 @dataclass(frozen=True, kw_only=True)
 class RevenueFigures:
-    """The money figures of a report, of a day or of a seller, in minor units."""
+    """The money figures of a report, of a day, of a period or of a seller, in minor units."""
 
     sales_amount: int = 0
     commission_earned_amount: int = 0
     commission_reversed_amount: int = 0
     refunds_amount: int = 0
+    chargebacks_amount: int = 0
+    payouts_paid_amount: int = 0
 
     @property
     def commission_amount(self) -> int:
@@ -60,12 +87,24 @@ class RevenueFigures:
 
     @property
     def net_amount(self) -> int:
-        return self.sales_amount - self.refunds_amount
+        return self.sales_amount - self.refunds_amount - self.chargebacks_amount
+
+
+MONEY_FIELDS = tuple(field.name for field in fields(RevenueFigures))
 
 
 @dataclass(frozen=True, kw_only=True)
 class DailyRevenue(RevenueFigures):
     day: date
+
+
+@dataclass(frozen=True, kw_only=True)
+class RevenuePeriod(RevenueFigures):
+    """One day, week or month of the report: ``start`` to ``end``, both included, cut to the
+    report's period (a report from a Wednesday starts its first week on that Wednesday)."""
+
+    start: date
+    end: date
 
 
 @dataclass(frozen=True)
@@ -91,10 +130,12 @@ class RevenueReport:
     date_from: date
     date_to: date
     currency: str
+    interval: Interval
     totals: RevenueFigures
     payment_statuses: list[PaymentStatusShare]
     sellers: list[SellerRevenue]
     daily: list[DailyRevenue]
+    periods: list[RevenuePeriod]
 
 
 def report_period(
@@ -108,26 +149,32 @@ def report_period(
 
 
 def revenue_report(
-    *, actor: Actor, date_from: date, date_to: date, currency: str | None = None
+    *,
+    actor: Actor,
+    date_from: date,
+    date_to: date,
+    currency: str | None = None,
+    interval: Interval = Interval.DAY,
 ) -> RevenueReport:
     """The revenue of the days ``date_from`` to ``date_to`` (both included, UTC), in
-    ``currency`` (default: the marketplace's), as the actor may see it. Six queries at most."""
+    ``currency`` (default: the marketplace's), by ``interval``, as the actor may see it.
+    Four queries at most."""
     if actor.role is Role.BUYER:
         raise NotFound("No revenue report.")
     _check_period(date_from, date_to)
     currency = currency or marketplace_get().default_currency
+    daily = _daily(actor, currency, date_from, date_to)
     start, end = utc_midnight(date_from), utc_midnight(date_to + timedelta(days=1))
-    sales = _sales(actor, currency, start, end)
-    refunds = _refunds(actor, currency, start, end)
-    daily = _daily(sales, refunds, date_from, date_to)
     return RevenueReport(
         date_from=date_from,
         date_to=date_to,
         currency=currency,
+        interval=interval,
         totals=_sum(daily),
         payment_statuses=_payment_statuses(actor, currency, start, end),
-        sellers=_by_seller(sales, refunds),
+        sellers=_by_seller(actor, currency, date_from, date_to),
         daily=daily,
+        periods=_periods(daily, interval),
     )
 
 
@@ -145,84 +192,82 @@ def _check_period(date_from: date, date_to: date) -> None:
         raise ValidationFailed("from", f"the period may span at most {MAX_PERIOD_DAYS} days")
 
 
-def _sales(actor: Actor, currency: str, start: datetime, end: datetime) -> QuerySet[SellerOrder]:
-    """The seller orders a payment in the period captured: commission is fixed on exactly those."""
-    return seller_orders_visible_to(actor).filter(
-        order__paid_at__gte=start,
-        order__paid_at__lt=end,
-        order__currency=currency,
-        commission_amount__isnull=False,
-    )
+def _journal_sums(
+    actor: Actor, currency: str, date_from: date, date_to: date, *group: str
+) -> QuerySet[Any]:
+    """The journals of the reported kinds by ``group`` and kind: the day totals and the queue
+    of journals not rolled up yet, in one statement (one snapshot: see ``ledger.rollup``)."""
 
-
-def _refunds(actor: Actor, currency: str, start: datetime, end: datetime) -> QuerySet[Refund]:
-    refunds = Refund.objects.filter(created_at__gte=start, created_at__lt=end, currency=currency)
-    if actor.role is Role.SELLER:
-        refunds = refunds.filter(seller_order__seller_id=actor.seller_pk)
-    return refunds
-
-
-def _sales_sums(sales: QuerySet[Any]) -> QuerySet[Any]:
-    return sales.annotate(sales=Sum("total_amount"), commission=Sum("commission_amount")).order_by()
-
-
-def _refund_sums(refunds: QuerySet[Any]) -> QuerySet[Any]:
-    return refunds.annotate(
-        refunds=Sum("amount"), reversed=Sum("commission_reversed_amount")
-    ).order_by()
-
-
-def _figures(sale: Mapping[str, Any] | None, refund: Mapping[str, Any] | None) -> dict[str, int]:
-    sale, refund = sale or {}, refund or {}
-    return {
-        "sales_amount": int(sale.get("sales") or 0),
-        "commission_earned_amount": int(sale.get("commission") or 0),
-        "refunds_amount": int(refund.get("refunds") or 0),
-        "commission_reversed_amount": int(refund.get("reversed") or 0),
-    }
-
-
-def _daily(
-    sales: QuerySet[SellerOrder], refunds: QuerySet[Refund], date_from: date, date_to: date
-) -> list[DailyRevenue]:
-    """One point per day of the period, days without any money moving included as zeros."""
-    sales_by_day = _sales_sums(
-        sales.annotate(day=TruncDate("order__paid_at", tzinfo=UTC)).values("day")
-    )
-    refunds_by_day = _refund_sums(
-        refunds.annotate(day=TruncDate("created_at", tzinfo=UTC)).values("day")
-    )
-    sold = {row["day"]: row for row in sales_by_day}
-    refunded = {row["day"]: row for row in refunds_by_day}
-    days = (date_from + timedelta(days=offset) for offset in range((date_to - date_from).days + 1))
-    return [DailyRevenue(day=day, **_figures(sold.get(day), refunded.get(day))) for day in days]
-
-
-def _by_seller(sales: QuerySet[SellerOrder], refunds: QuerySet[Refund]) -> list[SellerRevenue]:
-    """Every seller that sold or refunded in the period, the biggest sales first."""
-    sold = {
-        SellerRef(row["seller__slug"], row["seller__name"]): row
-        for row in _sales_sums(sales.values("seller__slug", "seller__name"))
-    }
-    refunded = {
-        SellerRef(row["seller_order__seller__slug"], row["seller_order__seller__name"]): row
-        for row in _refund_sums(
-            refunds.values("seller_order__seller__slug", "seller_order__seller__name")
+    def sums(rows: QuerySet[Any]) -> QuerySet[Any]:
+        rows = rows.filter(
+            currency=currency, day__gte=date_from, day__lte=date_to, kind__in=FIGURE_OF_KIND
         )
-    }
-    rows = [
-        SellerRevenue(seller=seller, **_figures(sold.get(seller), refunded.get(seller)))
-        for seller in {**sold, **refunded}
+        if actor.role is Role.SELLER:
+            rows = rows.filter(seller_id=actor.seller_pk)
+        return rows.values(*group, "kind").annotate(amount=Sum("amount")).order_by()
+
+    return sums(JournalDayTotal.objects.all()).union(
+        sums(JournalPendingRollup.objects.all()), all=True
+    )
+
+
+def _figures(amounts: dict[str, int]) -> dict[str, int]:
+    return {FIGURE_OF_KIND[kind]: amount for kind, amount in amounts.items()}
+
+
+def _grouped(rows: Iterable[dict[str, Any]], *key: str) -> dict[tuple[Any, ...], dict[str, int]]:
+    """Kind -> amount for each key, adding up the rolled-up and the queued parts."""
+    grouped: dict[tuple[Any, ...], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for row in rows:
+        grouped[tuple(row[name] for name in key)][row["kind"]] += int(row["amount"])
+    return grouped
+
+
+def _daily(actor: Actor, currency: str, date_from: date, date_to: date) -> list[DailyRevenue]:
+    """One point per day of the period, days without any money moving included as zeros."""
+    moved = _grouped(_journal_sums(actor, currency, date_from, date_to, "day"), "day")
+    days = (date_from + timedelta(days=offset) for offset in range((date_to - date_from).days + 1))
+    return [DailyRevenue(day=day, **_figures(moved.get((day,), {}))) for day in days]
+
+
+def _by_seller(actor: Actor, currency: str, date_from: date, date_to: date) -> list[SellerRevenue]:
+    """Every seller with money moving in the period, the biggest sales first."""
+    rows = _journal_sums(actor, currency, date_from, date_to, "seller__slug", "seller__name")
+    found = [
+        SellerRevenue(seller=SellerRef(slug, name), **_figures(amounts))
+        for (slug, name), amounts in _grouped(rows, "seller__slug", "seller__name").items()
+        if slug is not None
     ]
-    return sorted(rows, key=lambda row: (-row.sales_amount, row.seller.slug))
+    return sorted(found, key=lambda row: (-row.sales_amount, row.seller.slug))
+
+
+def period_start(day: date, interval: Interval) -> date:
+    """The first day of the day, week (Monday) or month that holds ``day``."""
+    if interval is Interval.WEEK:
+        return day - timedelta(days=day.weekday())
+    if interval is Interval.MONTH:
+        return day.replace(day=1)
+    return day
+
+
+def _periods(daily: list[DailyRevenue], interval: Interval) -> list[RevenuePeriod]:
+    """The days added up by week or month, oldest first, each cut to the report's days."""
+    buckets: dict[date, list[DailyRevenue]] = defaultdict(list)
+    for point in daily:
+        buckets[period_start(point.day, interval)].append(point)
+    return [
+        RevenuePeriod(start=days[0].day, end=days[-1].day, **_money(_sum(days)))
+        for _, days in sorted(buckets.items())
+    ]
+
+
+def _money(figures: RevenueFigures) -> dict[str, int]:
+    return {name: getattr(figures, name) for name in MONEY_FIELDS}
 
 
 def _sum(parts: list[DailyRevenue]) -> RevenueFigures:
     return RevenueFigures(
-        sales_amount=sum(part.sales_amount for part in parts),
-        commission_earned_amount=sum(part.commission_earned_amount for part in parts),
-        commission_reversed_amount=sum(part.commission_reversed_amount for part in parts),
-        refunds_amount=sum(part.refunds_amount for part in parts),
+        **{name: sum(getattr(part, name) for part in parts) for name in MONEY_FIELDS}
     )
 
 

@@ -24,6 +24,7 @@ from django.db.models import Q, Sum
 
 from tradepost.catalog.models import Seller
 from tradepost.ledger.models import Account, Entry, Journal, Payout
+from tradepost.ledger.rollup import queue_journal
 from tradepost.ledger.status import (
     MARKETPLACE_ACCOUNTS,
     SELLER_ACCOUNTS,
@@ -267,7 +268,8 @@ def _post(
     legs: Sequence[Leg],
     subject: Subject,
 ) -> Journal | None:
-    """Write one journal and its entries, once; nothing when every leg is zero."""
+    """Write one journal and its entries, once, and queue it for the day totals
+    (``ledger.rollup``); nothing when every leg is zero."""
     legs = [leg for leg in legs if leg.amount]
     if not legs:
         return None
@@ -296,5 +298,11 @@ def _post(
             )
             for leg in legs
         ]
+    )
+    seller_order, payout = subject.seller_order, subject.payout
+    queue_journal(
+        journal=journal,
+        debits=sum(leg.amount for leg in legs if leg.amount > 0),
+        seller_id=seller_order.seller_id if seller_order else payout.seller_id if payout else None,
     )
     return journal

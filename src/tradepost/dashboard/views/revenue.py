@@ -13,7 +13,12 @@ from tradepost.core.actors import Actor, Role
 from tradepost.core.errors import ValidationFailed
 from tradepost.dashboard.access import with_actor
 from tradepost.dashboard.charts import revenue_chart
-from tradepost.ledger.selectors import DEFAULT_PERIOD_DAYS, report_period, revenue_report
+from tradepost.ledger.selectors import (
+    DEFAULT_PERIOD_DAYS,
+    Interval,
+    report_period,
+    revenue_report,
+)
 
 CUSTOM = "custom"
 PERIODS = [
@@ -22,6 +27,7 @@ PERIODS = [
     ("90", "Last 90 days"),
     (CUSTOM, "Custom dates"),
 ]
+INTERVALS = [(Interval.DAY, "By day"), (Interval.WEEK, "By week"), (Interval.MONTH, "By month")]
 
 
 class RevenuePeriodForm(forms.Form):
@@ -29,10 +35,13 @@ class RevenuePeriodForm(forms.Form):
     both included."""
 
     period = forms.ChoiceField(choices=PERIODS, label="Period")
+    interval = forms.ChoiceField(choices=INTERVALS, label="Show", required=False)
 
     def __init__(self, data: QueryDict) -> None:
         # No preset but dates means those dates; nothing at all means the default preset.
         data = data.copy()
+        if not data.get("interval"):
+            data["interval"] = Interval.DAY
         if not data.get("period"):
             dates_given = bool(data.get("from") or data.get("to"))
             data["period"] = CUSTOM if dates_given else str(DEFAULT_PERIOD_DAYS)
@@ -59,21 +68,28 @@ class RevenuePeriodForm(forms.Form):
             return data["from"], data["to"]
         return report_period(days=int(data["period"]))
 
+    def chosen_interval(self) -> Interval:
+        return Interval(self.cleaned_data["interval"] or Interval.DAY)
+
 
 @with_actor(Role.OWNER)
 def revenue_page(request: HttpRequest, actor: Actor) -> HttpResponse:
-    """Sales, commission, refunds and net for the period, by day (a chart), status and seller."""
+    """The ledger's sales, commission, refunds, chargebacks, net and payouts for the period, by
+    day, week or month (a chart), by seller, and the orders by payment status."""
     form = RevenuePeriodForm(request.GET)
     context: dict[str, Any] = {"form": form, "report": None}
     if not form.is_valid():
         return render(request, "dashboard/revenue.html", context, status=400)
     date_from, date_to = form.chosen_period()
+    interval = form.chosen_interval()
     try:
-        report = revenue_report(actor=actor, date_from=date_from, date_to=date_to)
+        report = revenue_report(
+            actor=actor, date_from=date_from, date_to=date_to, interval=interval
+        )
     except ValidationFailed as error:
         for problem in error.extra["errors"]:
             form.add_error(problem["field"], problem["message"])
         return render(request, "dashboard/revenue.html", context, status=400)
     context["report"] = report
-    context["chart"] = revenue_chart(report.daily, currency=report.currency)
+    context["chart"] = revenue_chart(report.periods, currency=report.currency, interval=interval)
     return render(request, "dashboard/revenue.html", context)

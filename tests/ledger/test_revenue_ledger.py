@@ -1,0 +1,227 @@
+"""The revenue report reads the ledger: chargebacks and payouts as their own figures, days added
+up by week and month, and the day totals (ledger.rollup) exact whether rolled up or not.
+
+Figures: acme pays 10 % commission (tests.builders); a BOWL is 30.00, so a sale of one is 3000
+with 300 commission; a TEE (bolt, 5 %) is 20.00 with 100.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+from tests.builders import ApiClient, World
+from tests.ledger.flows import assert_books_agree, completed_order, delivered_order, reference_of
+from tradepost.core import clock
+from tradepost.core.actors import SYSTEM
+from tradepost.disputes.chargebacks import ChargebackNotice, chargeback_decide, chargeback_record
+from tradepost.ledger.models import JournalDayTotal, JournalPendingRollup
+from tradepost.ledger.payouts import payout_create, payout_mark_paid
+from tradepost.ledger.rollup import ledger_rollup_rebuild, ledger_rollup_refresh
+from tradepost.ledger.tasks import roll_up_journals
+from tradepost.payments.refunds import refund_create
+
+pytestmark = pytest.mark.django_db
+
+RESPOND_BY = datetime(2030, 1, 1, tzinfo=UTC)
+NOV = {"from": "2026-11-01", "to": "2026-11-30"}
+
+
+def _at(day: int, month: int = 11) -> datetime:
+    return datetime(2026, month, day, 12, 0, tzinfo=UTC)
+
+
+def report(api: ApiClient, key: str, **params: Any) -> dict[str, Any]:
+    response = api.get("/reports/revenue", key, **params)
+    assert response.status == 200, response
+    return response.json()
+
+
+def chargeback(world: World, bundle: Any, amount: int, outcome: str, seller: str = "acme") -> None:
+    notice = ChargebackNotice(
+        amount=amount,
+        reason="fraudulent",
+        respond_by=RESPOND_BY,
+        seller_order=reference_of(bundle, seller),
+    )
+    case = chargeback_record(actor=world.owner.actor, number=bundle.order.number, notice=notice)
+    chargeback_decide(actor=SYSTEM, chargeback_id=str(case.public_id), outcome=outcome)
+
+
+def autumn(world: World) -> None:
+    """Nov 2 (Mon): a BOWL sold, completed, paid out on Nov 9; Nov 4: a BOWL sold, refunded
+    10.00 on Nov 10, charged back 5.00 (lost) on Nov 17; Nov 5: a TEE sold, its chargeback won;
+    Dec 1: a BOWL sold."""
+    owner = world.owner.actor
+    first = completed_order(world, {"BOWL": 1}, at=_at(2))
+    second = delivered_order(world, {"BOWL": 1}, at=_at(4))
+    tee = delivered_order(world, {"TEE": 1}, at=_at(5))
+    with clock.frozen_at(_at(9)):
+        (payout,) = payout_create(actor=owner, seller_slug="acme")
+        payout_mark_paid(actor=owner, payout_id=payout.public_id, reference="TR-1")
+    with clock.frozen_at(_at(10)):
+        refund_create(actor=owner, reference=reference_of(second), reason="other", amount=1000)
+    with clock.frozen_at(_at(17)):
+        chargeback(world, second, 500, "lost")
+        chargeback(world, tee, 2000, "won", seller="bolt")
+    delivered_order(world, {"BOWL": 1}, at=_at(1, 12))
+    assert reference_of(first)
+
+
+def money(row: dict[str, Any]) -> dict[str, int]:
+    return {name: value for name, value in row.items() if name.endswith("_amount")}
+
+
+class TestChargebacksAndPayouts:
+    def test_a_lost_chargeback_is_not_a_refund_and_lowers_net(
+        self, world: World, api: ApiClient
+    ) -> None:
+        autumn(world)
+        totals = report(api, world.owner.key, **NOV)["totals"]
+        assert totals == {
+            "sales_amount": 3000 + 3000 + 2000,
+            "commission_earned_amount": 300 + 300 + 100,
+            "commission_reversed_amount": 100 + 50,
+            "commission_amount": 700 - 150,
+            "refunds_amount": 1000,
+            "chargebacks_amount": 500,
+            "net_amount": 8000 - 1000 - 500,
+            "payouts_paid_amount": 2700,
+        }
+        assert_books_agree()
+
+    def test_payouts_paid_are_the_sellers_own(self, world: World, api: ApiClient) -> None:
+        autumn(world)
+        acme = report(api, world.members["acme"].key, **NOV)
+        bolt = report(api, world.members["bolt"].key, **NOV)
+        assert (acme["totals"]["payouts_paid_amount"], acme["totals"]["chargebacks_amount"]) == (
+            2700,
+            500,
+        )
+        assert bolt["totals"] == {**money(bolt["totals"]), "sales_amount": 2000}
+        assert (bolt["totals"]["payouts_paid_amount"], bolt["totals"]["chargebacks_amount"]) == (
+            0,
+            0,
+        )
+        nov_9 = next(day for day in acme["daily"] if day["day"] == "2026-11-09")
+        assert money(nov_9)["payouts_paid_amount"] == 2700
+
+
+class TestIntervals:
+    def test_weeks_start_on_monday_and_are_cut_to_the_period(
+        self, world: World, api: ApiClient
+    ) -> None:
+        autumn(world)
+        body = report(api, world.owner.key, **NOV, interval="week")
+        assert body["interval"] == "week"
+        # Nov 1 2026 is a Sunday: the first week is that day alone, the last Nov 30 alone.
+        assert [(week["start"], week["end"]) for week in body["periods"]] == [
+            ("2026-11-01", "2026-11-01"),
+            ("2026-11-02", "2026-11-08"),
+            ("2026-11-09", "2026-11-15"),
+            ("2026-11-16", "2026-11-22"),
+            ("2026-11-23", "2026-11-29"),
+            ("2026-11-30", "2026-11-30"),
+        ]
+        sales = [week["sales_amount"] for week in body["periods"]]
+        assert sales == [0, 8000, 0, 0, 0, 0]
+        assert [week["payouts_paid_amount"] for week in body["periods"]][2] == 2700
+        assert body["periods"][3]["chargebacks_amount"] == 500
+        assert len(body["daily"]) == 30  # the days stay, whatever the interval
+
+    def test_months_add_up_to_the_totals(self, world: World, api: ApiClient) -> None:
+        autumn(world)
+        body = report(api, world.owner.key, **{"from": "2026-10-15", "to": "2026-12-31"})
+        months = report(
+            api, world.owner.key, **{"from": "2026-10-15", "to": "2026-12-31"}, interval="month"
+        )["periods"]
+        assert [(month["start"], month["end"]) for month in months] == [
+            ("2026-10-15", "2026-10-31"),
+            ("2026-11-01", "2026-11-30"),
+            ("2026-12-01", "2026-12-31"),
+        ]
+        assert [month["sales_amount"] for month in months] == [0, 8000, 3000]
+        for name in body["totals"]:
+            assert sum(month[name] for month in months) == body["totals"][name], name
+
+    def test_an_unknown_interval_is_422_naming_it(self, world: World, api: ApiClient) -> None:
+        response = api.get("/reports/revenue", world.owner.key, interval="year")
+        assert response.status == 422
+        assert [error["field"] for error in response.json()["errors"]] == ["interval"]
+
+
+class TestRollup:
+    def test_rolling_up_changes_no_figure_and_empties_the_queue(
+        self, world: World, api: ApiClient
+    ) -> None:
+        autumn(world)
+        before = report(api, world.owner.key, **NOV, interval="week")
+        queued = JournalPendingRollup.objects.count()
+        assert queued > 0
+        assert not JournalDayTotal.objects.exists()
+
+        assert ledger_rollup_refresh() == queued
+
+        assert not JournalPendingRollup.objects.exists()
+        assert report(api, world.owner.key, **NOV, interval="week") == before
+
+    def test_in_small_batches_too(self, world: World, api: ApiClient) -> None:
+        autumn(world)
+        before = report(api, world.owner.key, **NOV)
+        assert ledger_rollup_refresh(batch=2, max_batches=1) == 2
+        assert report(api, world.owner.key, **NOV) == before
+        ledger_rollup_refresh(batch=3)
+        assert report(api, world.owner.key, **NOV) == before
+
+    def test_incremental_equals_rebuilt(self, world: World, api: ApiClient) -> None:
+        # given totals rolled up in three goes, journals posted between them
+        completed_order(world, {"BOWL": 1}, at=_at(2))
+        ledger_rollup_refresh()
+        second = delivered_order(world, {"BOWL": 2, "TEE": 1}, at=_at(2))
+        ledger_rollup_refresh()
+        with clock.frozen_at(_at(2)):
+            refund_create(actor=world.owner.actor, reference=reference_of(second), reason="other")
+        ledger_rollup_refresh()
+        incremental = totals()
+        # when rebuilt from scratch
+        ledger_rollup_rebuild()
+        # then the same rows
+        assert totals() == incremental
+        assert ("acme", "2026-11-02", "payment_captured", 3000 + 6000, 2) in incremental
+
+    def test_a_rebuild_leaves_the_queue_for_the_next_refresh(
+        self, world: World, api: ApiClient
+    ) -> None:
+        autumn(world)
+        before = report(api, world.owner.key, **NOV)
+        # The journals are queued: a rebuild counts none of them, the queue still counts them all.
+        ledger_rollup_rebuild()
+        assert not JournalDayTotal.objects.exists()
+        assert report(api, world.owner.key, **NOV) == before
+        ledger_rollup_refresh()
+        rolled = totals()
+        ledger_rollup_rebuild()
+        assert totals() == rolled
+        assert report(api, world.owner.key, **NOV) == before
+
+    def test_the_command_and_the_worker_job(self, world: World, api: ApiClient) -> None:
+        autumn(world)
+        before = report(api, world.owner.key, **NOV)
+        assert "tradepost.ledger.tasks.roll_up_journals" in settings.TRADEPOST_PERIODIC_JOBS
+        roll_up_journals.call()
+        out = StringIO()
+        call_command("ledger_rollup_rebuild", stdout=out)
+        assert f"Rebuilt {JournalDayTotal.objects.count()} ledger day totals" in out.getvalue()
+        assert report(api, world.owner.key, **NOV) == before
+
+
+def totals() -> set[tuple[Any, ...]]:
+    return {
+        (row.seller.slug if row.seller else None, str(row.day), row.kind, row.amount, row.journals)
+        for row in JournalDayTotal.objects.select_related("seller")
+    }
