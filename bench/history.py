@@ -24,6 +24,9 @@ from tradepost.orders.status import PaymentStatus as P
 
 DAY = 86_400.0
 DEFAULT_COMMISSION_BPS = 1_000  # the marketplace default the payment service falls back to
+# The marketplace's other defaults (catalog.models.Marketplace) that the SLA columns follow.
+ACKNOWLEDGE_HOURS, SHIP_WITHIN_DAYS, REMINDER_HOURS = 48, 3, 12
+DELIVERY_ESTIMATE_DAYS = 5
 
 # How far along an order is depends on its age: (younger than this many days, status weights).
 STATUS_BY_AGE: tuple[tuple[float, dict[str, int]], ...] = (
@@ -40,7 +43,9 @@ STATUS_BY_AGE: tuple[tuple[float, dict[str, int]], ...] = (
             F.REFUNDED: 2,
         },
     ),
-    (math.inf, {F.DELIVERED: 1, F.COMPLETED: 88, F.CANCELED: 7, F.REFUNDED: 4}),
+    # No delivered order this old: the SLA automation completes one auto_complete_days (7) after
+    # delivery, so a running marketplace has none left (the generator makes no dispute cases).
+    (math.inf, {F.COMPLETED: 89, F.CANCELED: 7, F.REFUNDED: 4}),
 )
 ACKNOWLEDGED = frozenset({F.PROCESSING, F.SHIPPED, F.DELIVERED, F.COMPLETED, F.REFUNDED})
 SHIPPED = frozenset({F.SHIPPED, F.DELIVERED, F.COMPLETED, F.REFUNDED})
@@ -66,6 +71,8 @@ SELLER_ORDER_COLUMNS: tuple[str, ...] = (
     "subtotal_amount", "shipping_amount", "tax_amount", "total_amount", "commission_rate_bps",
     "commission_amount", "refunded_amount", "commission_reversed_amount", "acknowledged_at",
     "shipped_at", "delivered_at", "completed_at", "canceled_at", "cancel_reason",
+    "acknowledge_due_at", "ship_due_at", "acknowledge_reminded_at", "acknowledge_late_at",
+    "ship_reminded_at", "ship_late_at", "delivery_confirmation_requested_at",
 )  # fmt: skip
 LINE_COLUMNS: tuple[str, ...] = (
     "id", "seller_order_id", "listing_id", "sku", "title", "unit_price_amount", "quantity",
@@ -191,6 +198,41 @@ class OrderHistory:
             return [totals[0] // 2] + [0] * (len(totals) - 1)
         return [0] * len(totals)
 
+    def _sla(
+        self, paid_at: datetime | None, milestones: tuple[datetime | None, ...]
+    ) -> tuple[datetime | None, ...]:
+        """The due times fixed at payment, and each SLA notice as the worker would have sent it:
+        at its moment, if that has passed and the order was still waiting then. The bench's
+        workers then find the steady state of a running marketplace, not a backlog of notices
+        that a marketplace which has been running never has."""
+        if paid_at is None:
+            return (None,) * 7
+        acknowledged, shipped, _, completed, canceled = milestones
+        acknowledge_due = paid_at + timedelta(hours=ACKNOWLEDGE_HOURS)
+        ship_due = paid_at + timedelta(days=SHIP_WITHIN_DAYS)
+        lead = timedelta(hours=REMINDER_HOURS)
+
+        def sent(moment: datetime, *, until: tuple[datetime | None, ...]) -> datetime | None:
+            still = all(end is None or end > moment for end in until)
+            return moment if moment <= self.now and still else None
+
+        unacknowledged = (acknowledged, canceled)
+        unshipped = (shipped, canceled)
+        confirmation = (
+            sent(shipped + timedelta(days=DELIVERY_ESTIMATE_DAYS), until=(completed,))
+            if shipped is not None
+            else None
+        )
+        return (
+            acknowledge_due,
+            ship_due,
+            sent(acknowledge_due - lead, until=unacknowledged),
+            sent(acknowledge_due, until=unacknowledged),
+            sent(ship_due - lead, until=unshipped),
+            sent(ship_due, until=unshipped),
+            confirmation,
+        )
+
     def _order(self, created: datetime, number: str) -> None:
         rng = self.rng
         timeline = Timeline(created, (self.now - created).total_seconds())
@@ -236,6 +278,7 @@ class OrderHistory:
                     (commission or 0) * refunded // total,
                     *milestones,
                     rng.choice(CANCEL_REASONS) if status == F.CANCELED and captured else "",
+                    *self._sla(paid_at, milestones),
                 )
             )
             for listing, quantity in lines:

@@ -15,7 +15,6 @@ report figure (a journal's size is the sum of its debits either way) but means
 
 from __future__ import annotations
 
-import argparse
 import json
 import time
 from datetime import UTC, datetime, timedelta
@@ -23,9 +22,9 @@ from typing import Any
 
 import psycopg
 
-from bench import database, django_env, generate, machine, report
-from bench.marketplace import Volume
-from bench.scorecards import TARGET_P95_MS, _timed
+from bench import database, django_env, report
+from bench.scorecards import TARGET_P95_MS, timed
+from bench.standalone import fresh_marketplace
 
 # (kind, seller orders it is posted for, when, amount, debit account, credit account)
 JOURNALS: tuple[tuple[str, str, str, str, str, str], ...] = (
@@ -116,7 +115,7 @@ def measure(*, owner_key: str, seller_key: str) -> dict[str, Any]:
         ("366 days by month, one seller", seller_key, year),
     )
     return {
-        name: report.latency_figures(_timed("/api/v1/reports/revenue", key, params))
+        name: report.latency_figures(timed("/api/v1/reports/revenue", key, params))
         for name, key, params in cases
     }
 
@@ -135,15 +134,7 @@ def seller_key(slug: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.revenue")
-    parser.add_argument("--orders", type=int, default=1_000_000)
-    options = parser.parse_args(argv)
-    url = database.bench_database_url()
-    summary: dict[str, Any] = {"machine": machine.describe(url), "orders": options.orders}
-    database.recreate(url)
-    database.migrate(url)
-    marketplace = generate.generate(url, Volume(orders=options.orders))
-    summary["generate_seconds"] = round(marketplace.seconds, 1)
+    url, marketplace, summary = fresh_marketplace("python -m bench.revenue", argv)
     started = time.perf_counter()
     summary["journals"] = generate_ledger(url)
     summary["ledger_generate_seconds"] = round(time.perf_counter() - started, 1)

@@ -10,15 +10,14 @@ Use a database of its own: ``BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:54
 
 from __future__ import annotations
 
-import argparse
 import json
 import time
 from typing import Any
 
 import psycopg
 
-from bench import database, django_env, generate, machine, report
-from bench.marketplace import Volume
+from bench import database, django_env, report
+from bench.standalone import fresh_marketplace
 from bench.stats import Latency
 
 TARGET_P95_MS = 100.0
@@ -42,7 +41,7 @@ def rebuild_seconds() -> float:
     return time.perf_counter() - started
 
 
-def _timed(path: str, key: str, params: dict[str, str]) -> Latency:
+def timed(path: str, key: str, params: dict[str, str]) -> Latency:
     from django.test import Client
 
     client, headers, seconds = Client(), {"Authorization": f"Bearer {key}"}, []
@@ -65,13 +64,13 @@ def measure(*, owner_key: str, seller_slug: str) -> dict[str, Any]:
     today = datetime.now(UTC).date()
     figures: dict[str, Any] = {}
     for name, params in SCORECARD_QUERIES:
-        latency = _timed(f"/api/v1/sellers/{seller_slug}/scorecard", owner_key, params)
+        latency = timed(f"/api/v1/sellers/{seller_slug}/scorecard", owner_key, params)
         figures[name] = report.latency_figures(latency)
     for name, params in RANKING_QUERIES:
         query = {k: v for k, v in params.items() if k != "from_days"}
         if "from_days" in params:
             query["from"] = str(today - timedelta(days=int(params["from_days"]) - 1))
-        figures[name] = report.latency_figures(_timed("/api/v1/reports/sellers", owner_key, query))
+        figures[name] = report.latency_figures(timed("/api/v1/reports/sellers", owner_key, query))
     return figures
 
 
@@ -83,15 +82,7 @@ def drop_queue(url: str) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.scorecards")
-    parser.add_argument("--orders", type=int, default=1_000_000)
-    options = parser.parse_args(argv)
-    url = database.bench_database_url()
-    summary: dict[str, Any] = {"machine": machine.describe(url), "orders": options.orders}
-    database.recreate(url)
-    database.migrate(url)
-    marketplace = generate.generate(url, Volume(orders=options.orders))
-    summary["generate_seconds"] = round(marketplace.seconds, 1)
+    url, marketplace, summary = fresh_marketplace("python -m bench.scorecards", argv)
     summary["queue_rows_dropped"] = drop_queue(url)
     django_env.configure(url)
     from bench import fixtures

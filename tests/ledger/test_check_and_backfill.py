@@ -3,6 +3,7 @@ what money moved before the ledger, once."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from io import StringIO
 
 import pytest
@@ -10,9 +11,11 @@ from django.core.management import CommandError, call_command
 
 from tests.builders import ApiClient, World, pay, place_order
 from tests.ledger.flows import balance, completed_order, delivered_order, reference_of
-from tradepost.ledger.models import Journal
+from tradepost.core import clock
+from tradepost.ledger.models import Journal, JournalPendingRollup
 from tradepost.ledger.payouts import payout_create
-from tradepost.orders.models import SellerOrder
+from tradepost.orders.models import Order, SellerOrder
+from tradepost.payments.models import Refund
 from tradepost.payments.refunds import refund_create
 
 pytestmark = pytest.mark.django_db
@@ -80,3 +83,35 @@ class TestBackfill:
         again = StringIO()
         call_command("ledger_backfill", stdout=again)
         assert again.getvalue().startswith("0 journal(s) posted")
+
+    def test_each_journal_is_dated_when_its_money_moved(
+        self, world: World, monkeypatch: pytest.MonkeyPatch
+    ):
+        # given a sale paid on Nov 2 and refunded in part on Nov 5, while nothing posted
+        for module, name in (
+            ("tradepost.payments.services", "ledger_post_payment"),
+            ("tradepost.payments.issuing", "ledger_post_refund"),
+        ):
+            monkeypatch.setattr(f"{module}.{name}", lambda **_: None)
+        bundle = delivered_order(world, {"BOWL": 1}, at=datetime(2026, 11, 2, 9, tzinfo=UTC))
+        with clock.frozen_at(datetime(2026, 11, 5, 16, tzinfo=UTC)):
+            refund_create(
+                actor=world.owner.actor, reference=reference_of(bundle), reason="other", amount=500
+            )
+        monkeypatch.undo()
+        # when backfilled weeks later
+        with clock.frozen_at(datetime(2026, 12, 20, tzinfo=UTC)):
+            call_command("ledger_backfill", stdout=StringIO())
+        # then each journal carries its movement's time, and the rollup its day
+        paid_at = Order.objects.get(pk=bundle.order.pk).paid_at
+        refunded_at = Refund.objects.get().created_at
+        dated = dict(Journal.objects.values_list("kind", "created_at"))
+        assert dated == {
+            "payment_captured": paid_at,
+            "commission_earned": paid_at,
+            "commission_reversed": refunded_at,
+            "refund": refunded_at,
+        }
+        days = set(JournalPendingRollup.objects.values_list("kind", "day"))
+        assert ("payment_captured", paid_at.date()) in days
+        assert ("refund", refunded_at.date()) in days

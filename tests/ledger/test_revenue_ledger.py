@@ -20,7 +20,8 @@ from tests.ledger.flows import assert_books_agree, completed_order, delivered_or
 from tradepost.core import clock
 from tradepost.core.actors import SYSTEM
 from tradepost.disputes.chargebacks import ChargebackNotice, chargeback_decide, chargeback_record
-from tradepost.ledger.models import JournalDayTotal, JournalPendingRollup
+from tradepost.ledger.checks import ledger_check
+from tradepost.ledger.models import AccountTotal, Entry, JournalDayTotal, JournalPendingRollup
 from tradepost.ledger.payouts import payout_create, payout_mark_paid
 from tradepost.ledger.rollup import ledger_rollup_rebuild, ledger_rollup_refresh
 from tradepost.ledger.tasks import roll_up_journals
@@ -218,6 +219,66 @@ class TestRollup:
         call_command("ledger_rollup_rebuild", stdout=out)
         assert f"Rebuilt {JournalDayTotal.objects.count()} ledger day totals" in out.getvalue()
         assert report(api, world.owner.key, **NOV) == before
+
+
+class TestAccountTotals:
+    """Balances read account totals plus queued entries: the same figures whatever is rolled up."""
+
+    def balances(self, api: ApiClient, key: str) -> dict[str, Any]:
+        response = api.get("/balances", key=key)
+        assert response.status == 200, response
+        return response.json()
+
+    def test_balances_are_the_same_queued_rolled_up_and_rebuilt(
+        self, world: World, api: ApiClient
+    ) -> None:
+        autumn(world)
+        seller_key = world.members["acme"].key
+        before = self.balances(api, world.owner.key), self.balances(api, seller_key)
+        assert not AccountTotal.objects.exists()
+        assert before[0]["sellers"]
+        assert before[0]["marketplace"]["commission_amount"] > 0
+
+        ledger_rollup_refresh(batch=3, max_batches=1)  # part rolled up, part still queued
+        assert JournalPendingRollup.objects.exists()
+        assert AccountTotal.objects.exists()
+        assert (self.balances(api, world.owner.key), self.balances(api, seller_key)) == before
+        ledger_rollup_refresh()
+        ledger_rollup_rebuild()
+        assert (self.balances(api, world.owner.key), self.balances(api, seller_key)) == before
+        # Every entry is in a total now, each total the sum of its entries.
+        assert not JournalPendingRollup.objects.exists()
+        assert sum(AccountTotal.objects.values_list("amount", flat=True)) == 0
+        assert AccountTotal.objects.count() == (
+            Entry.objects.values("account_id", "journal__kind").distinct().count()
+        )
+        assert ledger_check().ok
+
+    def test_a_refund_after_release_reads_the_rolled_up_balance(
+        self, world: World, api: ApiClient
+    ) -> None:
+        # given a completed sale whose available money is rolled up, not queued
+        bundle = completed_order(world, {"BOWL": 1}, at=_at(2))
+        ledger_rollup_refresh()
+        # when it is refunded: more than available would be owed, not taken below zero
+        with clock.frozen_at(_at(3)):
+            refund_create(actor=world.owner.actor, reference=reference_of(bundle), reason="other")
+        # then the refund took the whole available balance and nothing is owed
+        (acme,) = self.balances(api, world.owner.key)["sellers"]
+        assert (acme["available_amount"], acme["owed_amount"]) == (0, 0)
+        assert ledger_check().ok
+
+    def test_the_check_catches_a_total_that_is_not_its_entries_sum(self, world: World) -> None:
+        autumn(world)
+        ledger_rollup_refresh()
+        total = AccountTotal.objects.order_by("id").first()
+        assert total is not None
+        AccountTotal.objects.filter(pk=total.pk).update(amount=total.amount + 1)
+        expected = (
+            f"account {total.account_id}: its {total.kind} entries sum to {total.amount}, "
+            f"its balance reads {total.amount + 1}"
+        )
+        assert expected in ledger_check().problems
 
 
 def totals() -> set[tuple[Any, ...]]:

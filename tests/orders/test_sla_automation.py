@@ -15,10 +15,11 @@ from tests.notifications.flows import reference, run_worker
 from tests.notifications.smtp import SmtpSink
 from tradepost.catalog import services as catalog
 from tradepost.catalog.models import Listing
+from tradepost.catalog.selectors import marketplace_get
 from tradepost.core import clock
 from tradepost.disputes.services import case_open
 from tradepost.notifications.models import Notification
-from tradepost.orders import services
+from tradepost.orders import automation, services
 from tradepost.orders.automation import NOTICES, notice_send
 from tradepost.orders.models import Order, SellerOrder
 from tradepost.orders.selectors import OrderBundle
@@ -276,13 +277,39 @@ class TestRerunsAndBatches:
         paid(world)
         now = PAID_AT + timedelta(days=5)
         with clock.frozen_at(now):
-            from tradepost.catalog.selectors import marketplace_get
-
             marketplace = marketplace_get()
             first = {n.name: notice_send(n, marketplace=marketplace, now=now) for n in NOTICES}
             again = {n.name: notice_send(n, marketplace=marketplace, now=now) for n in NOTICES}
         assert first["acknowledge_late"] == first["ship_late"] == 1
         assert set(again.values()) == {0}
+
+    def test_one_order_failing_holds_up_no_other_and_is_tried_again(
+        self, world: World, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        # given two orders late at once, the first of which breaks the late notice (a bug)
+        first, second = paid(world), paid(world)
+        broken = first.seller_orders[0].seller_order.pk
+        real = automation.sla_notice_event
+
+        def failing(*, seller_order: SellerOrder, **kwargs: Any) -> Any:
+            if seller_order.pk == broken:
+                raise RuntimeError("boom")
+            return real(seller_order=seller_order, **kwargs)
+
+        monkeypatch.setattr(automation, "sla_notice_event", failing)
+        now = PAID_AT + timedelta(days=2, hours=1)
+        late = next(notice for notice in NOTICES if notice.name == "acknowledge_late")
+        with clock.frozen_at(now):
+            marketplace = marketplace_get()
+            # when the rule runs: the second is flagged, the first rolled back whole
+            assert notice_send(late, marketplace=marketplace, now=now) == 1
+            assert SellerOrder.objects.get(pk=broken).acknowledge_late_at is None
+            flagged = SellerOrder.objects.get(pk=second.seller_orders[0].seller_order.pk)
+            assert flagged.acknowledge_late_at == now
+            # then, fixed, the next run sends the first its notice
+            monkeypatch.undo()
+            assert notice_send(late, marketplace=marketplace, now=now) == 1
+        assert SellerOrder.objects.get(pk=broken).acknowledge_late_at == now
 
 
 class TestSellerOverrides:

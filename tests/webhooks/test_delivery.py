@@ -5,10 +5,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
+from django_tasks_db.models import DBTaskResult
 
 from tests.builders import World, pay, place_order
 from tests.webhooks.receiver import Receiver
 from tradepost.core import clock
+from tradepost.core.dispatch import outbox_dispatch
+from tradepost.core.schedule import periodic_jobs_enqueue
 from tradepost.core.worker import Worker
 from tradepost.webhooks import services
 from tradepost.webhooks.delivery import RETRY_DELAYS, delivery_attempt
@@ -81,6 +85,29 @@ class TestDelivery:
             assert order["total_amount"] == 2000
             assert order["buyer"]["email"] == "j***@buyers.test"
             assert "captured_amount" not in order
+
+
+class TestPriority:
+    def test_a_delivery_runs_before_periodic_jobs_queued_ahead_of_it(
+        self, world: World, receiver: Receiver
+    ) -> None:
+        # given every periodic job due and queued, then an order's delivery queued behind them
+        created = services.endpoint_create(actor=world.owner.actor, url=receiver.url)
+        receiver.secrets = [created.secret]
+        place_order(world, {"MUG": 1})
+        assert len(periodic_jobs_enqueue()) == len(settings.TRADEPOST_PERIODIC_JOBS)
+        assert outbox_dispatch() == 1
+        # when one worker turn runs them all
+        Worker(interval=0).turn()
+        # then the delivery finished before any periodic job started
+        tasks = DBTaskResult.objects.all()
+        [delivery] = [t for t in tasks if t.task_path == "tradepost.webhooks.tasks.deliver"]
+        jobs = [t for t in tasks if t.task_path != delivery.task_path]
+        assert len(jobs) == len(settings.TRADEPOST_PERIODIC_JOBS)
+        assert all(job.status == "SUCCESSFUL" for job in jobs)
+        assert delivery.finished_at is not None
+        assert all(delivery.finished_at <= job.started_at for job in jobs if job.started_at)
+        assert len(receiver.received) == 1
 
 
 class TestFailures:

@@ -11,6 +11,10 @@ from django.utils.module_loading import import_string
 from tradepost.core import clock
 from tradepost.core.models import PeriodicJob
 
+# Below the default (0) of the tasks a person is waiting for, a webhook delivery or an email:
+# workers claim tasks highest priority first, so a due job never queues them behind itself.
+PERIODIC_JOB_PRIORITY = -10
+
 
 def periodic_jobs_enqueue() -> list[str]:
     """Enqueue the jobs of ``TRADEPOST_PERIODIC_JOBS`` that are due; returns their names."""
@@ -24,7 +28,7 @@ def periodic_jobs_enqueue() -> list[str]:
             )
             if moved:
                 # In the same transaction as the move: either both happen or neither.
-                import_string(name).enqueue()
+                import_string(name).using(priority=PERIODIC_JOB_PRIORITY).enqueue()
                 enqueued.append(name)
     return enqueued
 

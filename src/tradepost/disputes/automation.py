@@ -10,7 +10,6 @@ finds it already moved and does nothing.
 
 from __future__ import annotations
 
-import logging
 from datetime import UTC, datetime
 from uuid import UUID
 
@@ -18,15 +17,14 @@ from django.db import transaction
 
 from tradepost.core import clock
 from tradepost.core.actors import SYSTEM
+from tradepost.core.batches import each_on_its_own
 from tradepost.core.clock import iso_or_none
-from tradepost.core.errors import DomainError
 from tradepost.disputes.chargebacks import chargeback_decide
 from tradepost.disputes.events import UPDATED
 from tradepost.disputes.lifecycle import commit_case_change, lock_case, move_case
 from tradepost.disputes.models import Case, Chargeback
 from tradepost.disputes.status import CaseStatus, ChargebackStatus, awaiting_party
 
-logger = logging.getLogger("tradepost.automation")
 BATCH_SIZE = 100
 # The steps that wait on a party; an overdue case under review waits on the owner already.
 WAITING_ON_A_PARTY = (CaseStatus.OPEN, CaseStatus.AWAITING_SELLER, CaseStatus.AWAITING_BUYER)
@@ -44,7 +42,7 @@ def overdue_cases_escalate(*, now: datetime) -> int:
         .order_by("due_at", "id")
         .values_list("public_id", flat=True)[:BATCH_SIZE]
     )
-    return sum(_escalate(case_id, now) for case_id in list(overdue))
+    return each_on_its_own("overdue cases", list(overdue), lambda case_id: _escalate(case_id, now))
 
 
 def _escalate(case_id: UUID, now: datetime) -> bool:
@@ -81,22 +79,19 @@ def unanswered_chargebacks_lose(*, now: datetime) -> int:
         .order_by("respond_by", "id")
         .values_list("public_id", flat=True)[:BATCH_SIZE]
     )
-    lost = 0
-    for chargeback_id in list(expired):
-        try:
-            chargeback_decide(
-                actor=SYSTEM,
-                chargeback_id=chargeback_id,
-                outcome=ChargebackStatus.LOST,
-                note="The bank's response deadline passed without evidence.",
-            )
-        except DomainError:
-            # Evidence went in, or another worker recorded it, after the batch was read: the
-            # lifecycle table refused the move under the lock, and nothing changed.
-            logger.info("chargeback %s is no longer unanswered", chargeback_id, exc_info=True)
-            continue
-        lost += 1
-    return lost
+
+    def lose(chargeback_id: UUID) -> bool:
+        # Evidence sent, or another worker's decision, since the batch was read: the lifecycle
+        # table refuses the move under the lock (a DomainError), and nothing changes.
+        chargeback_decide(
+            actor=SYSTEM,
+            chargeback_id=chargeback_id,
+            outcome=ChargebackStatus.LOST,
+            note="The bank's response deadline passed without evidence.",
+        )
+        return True
+
+    return each_on_its_own("unanswered chargebacks", list(expired), lose)
 
 
 def dispute_deadlines_run(*, now: datetime | None = None) -> dict[str, int]:

@@ -2,7 +2,8 @@
 
 Replays every capture, refund, chargeback and completion in the order they happened, through
 the same postings the services make (ledger.services), so the pending / available / owed split
-comes out as if the ledger had always been there. Postings are keyed by their movement, so a
+comes out as if the ledger had always been there, each journal dated when its money moved (so
+the revenue report puts it on its day). Postings are keyed by their movement, so a
 second run, or a run over data the ledger already has, posts nothing again. Payouts need no
 backfill: they were born with the ledger.
 
@@ -18,6 +19,7 @@ from typing import Any
 
 from django.db import transaction
 
+from tradepost.core import clock
 from tradepost.ledger.models import Journal
 from tradepost.ledger.services import (
     ledger_post_chargeback,
@@ -37,8 +39,9 @@ def ledger_backfill() -> int:
     """Post whatever the ledger is missing, in one transaction; returns the journals posted."""
     before = Journal.objects.count()
     with transaction.atomic():
-        for _, _, _, post in sorted(_movements(), key=lambda m: m[:3]):
-            post()
+        for at, _, _, post in sorted(_movements(), key=lambda m: m[:3]):
+            with clock.frozen_at(at):
+                post()
     return Journal.objects.count() - before
 
 

@@ -1,23 +1,26 @@
 """Reads of balances and payouts, scoped to the actor: every balance is a sum of entries.
 
 The owner sees every seller and the marketplace's own accounts; a seller only itself; a buyer
-nothing (404). A balance read is two GROUP BY queries whatever the number of sellers.
+nothing (404). A balance is read from the account totals of ``ledger.rollup`` and the entries of
+the journals not rolled up yet, in one statement, so it costs the same after a million orders
+as after ten.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import F, QuerySet, Sum
 
 from tradepost.catalog.models import Seller
 from tradepost.catalog.selectors import marketplace_get
 from tradepost.core.actors import Actor, Role
 from tradepost.core.errors import NotFound
 from tradepost.core.pagination import Page, paginate
-from tradepost.ledger.models import Entry, Payout
+from tradepost.ledger.models import Account, AccountTotal, Entry, JournalPendingRollup, Payout
 from tradepost.ledger.status import NORMAL_SIDE, AccountCode, JournalKind, Side
 
 A = AccountCode
@@ -133,44 +136,76 @@ def _signed(code: str, total: int) -> int:
     return total if NORMAL_SIDE[code] is Side.DEBIT else -total
 
 
-def _seller_sums(currency: str, sellers: QuerySet[Seller]) -> dict[int, SellerBalance]:
-    sums: Any = (
-        Entry.objects.filter(currency=currency, account__seller__in=sellers)
-        .values("account__seller_id", "account__seller__slug", "account__seller__name")
-        .annotate(
-            **{code: Sum("amount", filter=_on(code)) for code in FIELD_FOR},
-            paid_out=Sum(
-                "amount", filter=_on(A.SELLER_PAYOUTS_IN_TRANSIT, JournalKind.PAYOUT_PAID)
-            ),
-        )
+def account_sums(accounts: QuerySet[Account]) -> dict[tuple[int, str], int]:
+    """The entries of these accounts summed by (account id, journal kind): the account totals
+    and the entries of queued journals, in one statement (one snapshot: see ``ledger.rollup``)."""
+    totals = (
+        AccountTotal.objects.filter(account__in=accounts)
+        .values("account_id", "kind")
+        .annotate(total=Sum("amount"))
         .order_by()
     )
-    return {
-        row["account__seller_id"]: SellerBalance(
-            slug=row["account__seller__slug"],
-            name=row["account__seller__name"],
-            currency=currency,
-            paid_out_amount=int(row["paid_out"] or 0),
-            **{field: _signed(code, int(row[code] or 0)) for code, field in FIELD_FOR.items()},
+    queued = (
+        Entry.objects.filter(
+            account__in=accounts,
+            journal_id__in=JournalPendingRollup.objects.values("journal_id"),
         )
-        for row in sums
+        .values("account_id", kind=F("journal__kind"))
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    sums: dict[tuple[int, str], int] = defaultdict(int)
+    for row in totals.union(queued, all=True):
+        sums[row["account_id"], row["kind"]] += int(row["total"])
+    return sums
+
+
+def _by_account(sums: dict[tuple[int, str], int]) -> dict[int, int]:
+    balances: dict[int, int] = defaultdict(int)
+    for (account_id, _), amount in sums.items():
+        balances[account_id] += amount
+    return balances
+
+
+def _seller_sums(currency: str, sellers: QuerySet[Seller]) -> dict[int, SellerBalance]:
+    """The sellers whose accounts ever moved money, with their balances."""
+    accounts = Account.objects.filter(currency=currency, seller__in=sellers)
+    sums = account_sums(accounts)
+    balances = _by_account(sums)
+    moved = {account_id for account_id, _ in sums}
+    held: dict[Seller, list[Account]] = defaultdict(list)
+    for account in accounts.select_related("seller").order_by("id"):
+        if account.pk in moved and account.seller is not None:
+            held[account.seller].append(account)
+    return {
+        seller.pk: SellerBalance(
+            slug=seller.slug,
+            name=seller.name,
+            currency=currency,
+            paid_out_amount=sum(
+                sums.get((account.pk, JournalKind.PAYOUT_PAID), 0)
+                for account in own
+                if account.code == A.SELLER_PAYOUTS_IN_TRANSIT
+            ),
+            **{
+                FIELD_FOR[A(account.code)]: _signed(account.code, balances[account.pk])
+                for account in own
+                if account.code in FIELD_FOR
+            },
+        )
+        for seller, own in held.items()
     }
 
 
-def _on(code: str, kind: str | None = None) -> Q:
-    condition = Q(account__code=code)
-    return condition & Q(journal__kind=kind) if kind else condition
-
-
 def _marketplace(currency: str, sellers: list[SellerBalance]) -> MarketplaceBalance:
-    sums = Entry.objects.filter(currency=currency, account__seller__isnull=True).aggregate(
-        clearing=Sum("amount", filter=Q(account__code=A.PROVIDER_CLEARING)),
-        commission=Sum("amount", filter=Q(account__code=A.COMMISSION)),
-    )
+    accounts = Account.objects.filter(currency=currency, seller__isnull=True)
+    balances = _by_account(account_sums(accounts))
+    code_of = dict(accounts.values_list("pk", "code"))
+    held = defaultdict(int, {code_of[pk]: amount for pk, amount in balances.items()})
     return MarketplaceBalance(
         currency=currency,
-        provider_clearing_amount=int(sums["clearing"] or 0),
-        commission_amount=-int(sums["commission"] or 0),
+        provider_clearing_amount=held[A.PROVIDER_CLEARING],
+        commission_amount=-held[A.COMMISSION],
         sellers_pending_amount=sum(s.pending_amount for s in sellers),
         sellers_available_amount=sum(s.available_amount for s in sellers),
         sellers_owed_amount=sum(s.owed_amount for s in sellers),

@@ -16,7 +16,8 @@ from django.db.models import Count, F, Q, Sum
 
 from tradepost.disputes.models import Chargeback
 from tradepost.disputes.status import ChargebackStatus
-from tradepost.ledger.models import Entry, Journal, Payout
+from tradepost.ledger.balances import account_sums
+from tradepost.ledger.models import Account, Entry, Journal, Payout
 from tradepost.ledger.status import NORMAL_SIDE, AccountCode, JournalKind, PayoutStatus, Side
 from tradepost.orders.models import Order, SellerOrder
 from tradepost.payments.chargebacks import CHARGEBACK_REASON
@@ -59,6 +60,7 @@ def ledger_check() -> CheckReport:
     report = CheckReport(journals=Journal.objects.count(), entries=Entry.objects.count())
     report.problems += _unbalanced_journals()
     report.problems += _negative_balances()
+    report.problems += _account_total_problems()
     for ids in _seller_order_chunks():
         report.seller_orders += len(ids)
         report.problems += _seller_order_problems(ids)
@@ -106,6 +108,23 @@ def _negative_balances() -> list[str]:
                 f"{row['account__seller__slug']}: {code} is {balance} {row['currency']}, below zero"
             )
     return problems
+
+
+def _account_total_problems() -> list[str]:
+    """The account totals plus the queued entries (what balances read) are the entries' sums."""
+    entries = (
+        Entry.objects.values_list("account_id", "journal__kind")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    counted = {(account_id, kind): int(total) for account_id, kind, total in entries}
+    read = account_sums(Account.objects.all())
+    return [
+        f"account {account_id}: its {kind} entries sum to {counted.get((account_id, kind), 0)}, "
+        f"its balance reads {read.get((account_id, kind), 0)}"
+        for account_id, kind in sorted(set(counted) | set(read))
+        if counted.get((account_id, kind), 0) != read.get((account_id, kind), 0)
+    ]
 
 
 def _seller_order_chunks() -> Any:

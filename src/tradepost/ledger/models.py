@@ -53,8 +53,9 @@ class AppendOnlyModel(models.Model):
 
 class Account(models.Model):
     """One account of the chart (ledger.status.AccountCode) in one currency: the marketplace's
-    own (no seller) or one seller's. The row holds no balance; balances are sums of entries.
-    Payouts and postings that may take from a seller's available money lock its row."""
+    own (no seller) or one seller's. The row holds no balance; balances are sums of entries
+    (pre-summed by ``AccountTotal``). Payouts and postings that may take from a seller's
+    available money lock its row."""
 
     code = models.CharField(max_length=32, choices=AccountCode.choices)
     seller = models.ForeignKey(
@@ -243,3 +244,30 @@ class JournalPendingRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.amount} {self.currency} on {self.day}, to roll up"
+
+
+class AccountTotal(models.Model):
+    """What one account's entries of one journal kind add up to, over the journals rolled up.
+
+    Written only by ``ledger.rollup``, from the journals queued in ``JournalPendingRollup``, in
+    the transaction that takes them off the queue; balances (``ledger.balances``) add the
+    entries of the journals still queued, in one statement, so a balance is the exact sum of
+    the account's entries without reading its whole history. No row is touched by a posting,
+    so no two payments ever wait on one account's total.
+    """
+
+    # No database constraint, as for the day totals: checking one takes a key-share lock on the
+    # account row, which payouts and refunds lock for update (see ledger.services).
+    account = models.ForeignKey(
+        Account, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    kind = models.CharField(max_length=32, choices=JournalKind.choices)
+    amount = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["account", "kind"], name="ledger_account_total_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.amount} on account {self.account_id}"

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from django.db.models import Q, Sum
 
 from tradepost.catalog.models import Seller
+from tradepost.ledger.balances import account_sums
 from tradepost.ledger.models import Account, Entry, Journal, Payout
 from tradepost.ledger.rollup import queue_journal
 from tradepost.ledger.status import (
@@ -161,8 +162,11 @@ def lock_available_accounts(*, currency: str, seller_ids: Sequence[int] | None) 
 
 
 def account_balance(account: Account) -> int:
-    """The balance on the account's normal side (docs/ledger.md), e.g. available as positive."""
-    raw = _balance(account)
+    """The balance on the account's normal side (docs/ledger.md), e.g. available as positive.
+
+    Read from the account's totals and its queued entries (``ledger.balances.account_sums``):
+    a refund after release or a payout costs the same for a seller with years of sales."""
+    raw = sum(account_sums(Account.objects.filter(pk=account.pk)).values())
     return raw if account.code in (A.PROVIDER_CLEARING, A.SELLER_RECEIVABLE) else -raw
 
 
@@ -253,10 +257,9 @@ def _accounts(currency: str, seller_id: int, *, lock: bool = False) -> dict[str,
     return found
 
 
-def _balance(account: Account, *, seller_order: SellerOrder | None = None) -> int:
-    entries = Entry.objects.filter(account=account)
-    if seller_order is not None:
-        entries = entries.filter(seller_order=seller_order)
+def _balance(account: Account, *, seller_order: SellerOrder) -> int:
+    """What one seller order moved through the account (its few entries, by index)."""
+    entries = Entry.objects.filter(account=account, seller_order=seller_order)
     return int(entries.aggregate(total=Sum("amount"))["total"] or 0)
 
 

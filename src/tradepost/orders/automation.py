@@ -11,7 +11,6 @@ again under the same locks. Each rule's candidates come from a partial index on 
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -23,8 +22,8 @@ from tradepost.catalog.models import Marketplace
 from tradepost.catalog.selectors import marketplace_get
 from tradepost.core import clock
 from tradepost.core.actors import SYSTEM
+from tradepost.core.batches import each_on_its_own
 from tradepost.core.clock import iso_or_none
-from tradepost.core.errors import DomainError
 from tradepost.core.outbox import publish
 
 # The dispute, payments and returns apps depend on orders, not the other way round; auto-cancel
@@ -45,7 +44,6 @@ from tradepost.payments.status import RefundRequestStatus
 from tradepost.returns.models import ReturnRequest
 from tradepost.returns.status import OPEN as OPEN_RETURN
 
-logger = logging.getLogger("tradepost.automation")
 F = FulfilmentStatus
 BATCH_SIZE = 100
 UNSHIPPED = (F.PENDING, F.PROCESSING)
@@ -163,10 +161,11 @@ def _batch(condition: Q, order_by: str) -> list[tuple[int, int, str]]:
 
 def notice_send(notice: Notice, *, marketplace: Marketplace, now: datetime) -> int:
     """Send ``notice`` to every seller order it is due for (a batch); returns how many went."""
-    sent = 0
-    for seller_order_id, order_id, _ in _batch(notice.due(marketplace, now), notice.due_field):
-        sent += _send_one(notice, seller_order_id, order_id, marketplace, now)
-    return sent
+    return each_on_its_own(
+        f"SLA {notice.name}",
+        _batch(notice.due(marketplace, now), notice.due_field),
+        lambda row: _send_one(notice, row[0], row[1], marketplace, now),
+    )
 
 
 def _send_one(
@@ -217,14 +216,15 @@ def unacknowledged_cancel(*, marketplace: Marketplace, now: datetime) -> int:
         f"Not acknowledged by the seller within {days} day{'s' if days != 1 else ''} of the "
         "acknowledgement deadline; canceled automatically."
     )
-    canceled = 0
-    for _, _, reference in _batch(condition, "acknowledge_due_at"):
-        canceled += _act_if_still(
-            reference,
+    return each_on_its_own(
+        "SLA auto-cancel",
+        _batch(condition, "acknowledge_due_at"),
+        lambda row: _act_if_still(
+            row[2],
             condition,
             lambda ref: services.seller_order_cancel(actor=SYSTEM, reference=ref, reason=reason),
-        )
-    return canceled
+        ),
+    )
 
 
 def delivered_complete(*, marketplace: Marketplace, now: datetime) -> int:
@@ -243,14 +243,15 @@ def delivered_complete(*, marketplace: Marketplace, now: datetime) -> int:
         f"Completed automatically {days} day{'s' if days != 1 else ''} after delivery, "
         "with no open dispute, return or refund request."
     )
-    completed = 0
-    for _, _, reference in _batch(condition, "delivered_at"):
-        completed += _act_if_still(
-            reference,
+    return each_on_its_own(
+        "SLA auto-complete",
+        _batch(condition, "delivered_at"),
+        lambda row: _act_if_still(
+            row[2],
             condition,
             lambda ref: services.seller_order_complete(actor=SYSTEM, reference=ref, note=note),
-        )
-    return completed
+        ),
+    )
 
 
 def _active_cases() -> QuerySet[Case]:
@@ -264,16 +265,12 @@ def _open_chargebacks() -> QuerySet[Chargeback]:
 def _act_if_still(reference: str, condition: Q, act: Callable[[str], object]) -> bool:
     """Lock the order and its seller orders, read the rule's condition again, then act: a case
     opened or an acknowledgement made since the batch was read wins."""
-    try:
-        with transaction.atomic():
-            lock_order_for_seller_order(actor=SYSTEM, reference=reference)
-            if not SellerOrder.objects.filter(condition, reference=reference).exists():
-                return False
-            act(reference)  # the service takes the locks this transaction already holds
-            return True
-    except DomainError:
-        logger.info("SLA automation: %s no longer qualifies", reference, exc_info=True)
-        return False
+    with transaction.atomic():
+        lock_order_for_seller_order(actor=SYSTEM, reference=reference)
+        if not SellerOrder.objects.filter(condition, reference=reference).exists():
+            return False
+        act(reference)  # the service takes the locks this transaction already holds
+        return True
 
 
 def sla_automation_run(*, now: datetime | None = None) -> dict[str, int]:
