@@ -207,6 +207,38 @@ class TestNotAsDescribed:
         assert money(bundle.order.number)["refunded"] == 0
 
 
+class TestRecords:
+    def test_the_seller_record_counts_the_sellers_cancellations_not_the_buyers(
+        self, api: ApiClient, world: World
+    ):
+        # given acme's paid orders: two the buyer canceled, one with a line acme canceled
+        # (out of stock), one canceled whole by acme, and the delivered one the case is about
+        john, acme = world.buyers["john"], world.members["acme"]
+        for _ in range(2):
+            by_buyer = paid_order(world)
+            canceled = api.post(f"/seller-orders/{reference_of(by_buyer)}/cancel", john.key, {})
+            assert canceled.status == 200, canceled
+        short = paid_order(world, {"BOWL": 1, "MUG": 1})
+        cut = api.post(
+            f"/seller-orders/{reference_of(short)}/cancel-lines",
+            acme.key,
+            {"lines": [{"sku": "BOWL", "quantity": 1}], "reason": "out_of_stock"},
+        )
+        assert cut.status == 200, cut
+        whole = paid_order(world)
+        gone = api.post(
+            f"/seller-orders/{reference_of(whole)}/cancel", acme.key, {"reason": "out of stock"}
+        )
+        assert gone.status == 200, gone
+        case = open_case(api, john, reference_of(delivered_order(world)), "damaged", "Cracked.")
+        # when the owner reads the case
+        detail = api.get(f"/disputes/{case['id']}", world.owner.key).json()
+        # then two of acme's five paid orders are its cancellations; the buyer's are not
+        record = detail["records"]["seller"]
+        assert record["paid_orders"] == 5
+        assert record["canceled"] == {"count": 2, "of": 5, "percent": 40.0}
+
+
 class TestOpening:
     def test_parcel_problems_need_a_parcel(self, api: ApiClient, world: World):
         bundle = paid_order(world)

@@ -20,6 +20,7 @@ from tradepost.core.pagination import Page, paginate
 from tradepost.disputes.models import Case, CaseMessage, Chargeback, EvidencePack, Resolution
 from tradepost.disputes.status import ACTIVE, OPEN_CHARGEBACK, CaseStatus, awaiting_party
 from tradepost.orders.models import Order, SellerOrder
+from tradepost.orders.seller_rates import SELLER_CANCELED, with_seller_cancellation
 from tradepost.orders.status import FulfilmentStatus
 from tradepost.payments.chargebacks import CHARGEBACK_REASON
 from tradepost.payments.models import Refund
@@ -193,10 +194,12 @@ class SellerRecord:
 
 def seller_record(*, case: Case) -> SellerRecord:
     """The seller's history, for the owner deciding a case: how often it ships late, cancels
-    after payment and is disputed, and its rating. Late means shipped after ``ship_due_at``, or
-    still unshipped past it."""
+    (whole or in part) after payment and is disputed, and its rating. Late means shipped after
+    ``ship_due_at``, or still unshipped past it."""
     now = clock.now()
-    paid = SellerOrder.objects.filter(seller_id=case.seller_id, commission_amount__isnull=False)
+    paid = with_seller_cancellation(
+        SellerOrder.objects.filter(seller_id=case.seller_id, commission_amount__isnull=False)
+    )
     unshipped_late = Q(
         shipped_at__isnull=True,
         status__in=[FulfilmentStatus.PENDING, FulfilmentStatus.PROCESSING],
@@ -208,7 +211,8 @@ def seller_record(*, case: Case) -> SellerRecord:
             "pk", filter=Q(shipped_at__isnull=False, ship_due_at__isnull=False) | unshipped_late
         ),
         late=Count("pk", filter=Q(shipped_at__gt=F("ship_due_at")) | unshipped_late),
-        canceled=Count("pk", filter=Q(status=FulfilmentStatus.CANCELED)),
+        # The seller's own cancellations only (orders.seller_rates), not the buyer's.
+        canceled=Count("pk", filter=SELLER_CANCELED),
     )
     disputed = (
         Case.objects.filter(seller_id=case.seller_id).values("seller_order_id").distinct().count()

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from tradepost.catalog.models import Seller
 from tradepost.core.actors import Actor, Role
@@ -46,17 +46,19 @@ def seller_cancellation_rate(*, actor: Actor, seller: Seller, period: Period) ->
         raise NotFound(f"No seller {seller.slug}.")
     if period.end <= period.start:
         raise ValidationFailed("period", "must end after it starts")
-    lines_canceled = LineCancellation.objects.filter(seller_order=OuterRef("pk"))
-    counts = (
+    counts = with_seller_cancellation(
         SellerOrder.objects.filter(
             seller=seller, order__paid_at__gte=period.start, order__paid_at__lt=period.end
         )
-        .annotate(lines_canceled=Exists(lines_canceled))
-        .aggregate(
-            seller_orders=Count("pk"),
-            canceled=Count(
-                "pk", filter=Q(canceled_by_role=Role.SELLER.value) | Q(lines_canceled=True)
-            ),
-        )
-    )
+    ).aggregate(seller_orders=Count("pk"), canceled=Count("pk", filter=SELLER_CANCELED))
     return CancellationRate(**counts)
+
+
+# With ``with_seller_cancellation``: the seller orders that count as the seller's cancellation.
+SELLER_CANCELED = Q(canceled_by_role=Role.SELLER.value) | Q(lines_canceled=True)
+
+
+def with_seller_cancellation(seller_orders: QuerySet[SellerOrder]) -> QuerySet[SellerOrder]:
+    """Annotated for ``SELLER_CANCELED``, the rule above, for every report that counts it."""
+    lines = LineCancellation.objects.filter(seller_order=OuterRef("pk"))
+    return seller_orders.annotate(lines_canceled=Exists(lines))
