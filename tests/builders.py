@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.apps import apps
 from django.contrib.auth.models import User
 from django.test import Client
 
@@ -194,3 +195,11 @@ class ApiClient:
 
     def patch(self, path: str, key: str | None, body: Any = None) -> ApiResponse:
         return self.call("PATCH", path, key, body)
+
+
+def database_state() -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every model, to prove a refused request changed nothing at all."""
+    return {
+        model._meta.label: list(model._default_manager.order_by("pk").values_list())
+        for model in apps.get_models()
+    }

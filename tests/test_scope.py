@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.apps import apps
 
 from tests.builders import (
     ADDRESS,
@@ -24,6 +23,7 @@ from tests.builders import (
     Party,
     World,
     build_world,
+    database_state,
     pay,
     place_order,
 )
@@ -59,14 +59,6 @@ def api_endpoints() -> set[str]:
         f"{method.upper()} {path.removeprefix(API_PREFIX)}"
         for path, operations in paths.items()
         for method in operations
-    }
-
-
-def database_state() -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every model, to prove a refused request changed nothing at all."""
-    return {
-        model._meta.label: list(model._default_manager.order_by("pk").values_list())
-        for model in apps.get_models()
     }
 
 

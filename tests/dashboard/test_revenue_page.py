@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from tests.builders import ApiClient, World, pay, place_order
 from tests.dashboard.pages import signed_in
+from tests.ledger.autumn import autumn
 from tests.ledger.revenue_scenario import (
     ACME,
     BOLT,
@@ -21,7 +22,6 @@ from tests.ledger.revenue_scenario import (
     TOTALS,
     build_november,
 )
-from tests.ledger.test_revenue_ledger import autumn
 from tradepost.core import clock
 from tradepost.dashboard.charts import revenue_chart
 from tradepost.ledger.selectors import RevenuePeriod
@@ -279,7 +279,7 @@ class TestQueries:
 
 class TestLedgerFigures:
     def test_chargebacks_payouts_and_weeks_are_the_apis(self, world: World, api: ApiClient) -> None:
-        # given autumn (tests.ledger.test_revenue_ledger): a payout, a refund, a lost chargeback
+        # given autumn (tests.ledger.autumn): a payout, a refund, a lost chargeback
         autumn(world)
         # when the owner opens the page by week, and calls the API for the same
         status, html = open_page(signed_in(world.owner), **PERIOD, interval="week")

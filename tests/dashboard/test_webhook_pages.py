@@ -14,9 +14,9 @@ from django.test.utils import CaptureQueriesContext
 
 from tests.builders import World, pay, place_order
 from tests.dashboard.pages import signed_in
+from tests.notifications.flows import run_worker
 from tests.webhooks import conftest as webhook_fixtures
 from tests.webhooks.receiver import Receiver
-from tests.webhooks.test_delivery import run_worker
 from tradepost.core import clock
 from tradepost.dashboard.views import webhooks as webhook_views
 from tradepost.webhooks import services

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from pypdf import PdfReader
 
-from tests.builders import ApiClient, World
+from tests.builders import ApiClient, World, database_state
 from tests.disputes.flows import (
     Provider,
     delivered_order,
@@ -24,7 +24,6 @@ from tests.disputes.flows import (
 from tests.messaging.files import pdf, png, upload
 from tests.messaging.flows import send
 from tests.messaging.flows import upload as upload_files
-from tests.test_scope import database_state
 from tradepost.disputes.models import Chargeback, ProviderEvent
 from tradepost.payments.models import Refund
 

@@ -11,8 +11,8 @@ from datetime import UTC, datetime
 import pytest
 
 from tests.builders import ApiClient, build_world
+from tests.concurrency import outcome, run_together
 from tests.disputes.flows import Provider, delivered_order, reference_of
-from tests.orders.test_concurrency import _outcome, run_together
 from tradepost.disputes import chargebacks, resolutions, services
 from tradepost.disputes.models import Chargeback, ProviderEvent
 from tradepost.orders.models import Order, SellerOrder
@@ -80,7 +80,7 @@ def test_refunds_and_a_lost_chargeback_never_pay_back_more_than_was_captured(set
                 remedy = resolutions.Remedy(outcome="partial_refund", amount=total // 3)
                 resolutions.case_resolve(actor=owner, case_id=case_ids[index - 1], remedy=remedy)
         except Exception as error:
-            return _outcome(error)
+            return outcome(error)
         return "ok"
 
     outcomes = Counter(run_together(3, act))

@@ -142,3 +142,23 @@ class TestUnansweredChargebacks:
             assert dispute_deadlines_run()["chargebacks_lost"] == 0
         chargeback.refresh_from_db()
         assert chargeback.status == "evidence_submitted"
+
+    def test_evidence_after_the_deadline_is_refused_and_the_chargeback_lost(
+        self, world: World, api: ApiClient
+    ) -> None:
+        # given: the evidence pack was built in time but not sent
+        bundle = delivered_order(world)
+        with clock.frozen_at(OPENED):
+            chargeback = self.record(world, bundle.order.number)
+            evidence.evidence_pack_build(
+                actor=world.owner.actor, chargeback_id=chargeback.public_id
+            )
+        # when: the owner sends it a minute after the bank's deadline
+        with clock.frozen_at(OPENED + timedelta(days=7, minutes=1)):
+            late = api.post(f"/chargebacks/{chargeback.public_id}/submit-evidence", world.owner.key)
+            # then: refused, with the deadline named; the worker records it as lost
+            assert late.status == 409, late
+            assert "2026-12-17 09:00 UTC" in late.json()["detail"]
+            assert dispute_deadlines_run()["chargebacks_lost"] == 1
+        chargeback.refresh_from_db()
+        assert chargeback.status == "lost"

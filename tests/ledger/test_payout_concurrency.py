@@ -11,8 +11,8 @@ import pytest
 from django.db import connection, transaction
 
 from tests.builders import build_world, pay, place_order
+from tests.concurrency import outcome, run_together
 from tests.ledger.flows import assert_books_agree, completed_order, reference_of
-from tests.orders.test_concurrency import _outcome, run_together
 from tradepost.catalog import services as catalog
 from tradepost.catalog.models import Seller
 from tradepost.core.actors import SYSTEM
@@ -41,7 +41,7 @@ class TestPayoutsPayOnce:
         results = run_together(6, lambda _: payout_create(actor=owner))
 
         # then: one run paid both sellers; the others found nothing due
-        assert Counter(_outcome(r) for r in results) == {"ok": 1, "conflict": 5}, results
+        assert Counter(outcome(r) for r in results) == {"ok": 1, "conflict": 5}, results
         assert sorted(Payout.objects.values_list("amount", flat=True)) == [1900, 5400]
         assert _acme(owner).available_amount == 0
         assert_books_agree()
@@ -55,7 +55,7 @@ class TestPayoutsPayOnce:
             5, lambda _: payout_create(actor=owner, seller_slug="acme", amount=2000)
         )
 
-        assert Counter(_outcome(r) for r in results) == {"ok": 2, "validation_error": 3}
+        assert Counter(outcome(r) for r in results) == {"ok": 2, "validation_error": 3}
         assert _acme(owner).available_amount == 1400
         assert_books_agree()
 
@@ -77,7 +77,7 @@ class TestPayoutsPayOnce:
         results = run_together(2, step)
 
         # then: whichever went first, the seller owes what available could not cover
-        assert all(_outcome(r) == "ok" for r in results), results
+        assert all(outcome(r) == "ok" for r in results), results
         acme = _acme(owner)
         assert acme.available_amount >= 0
         assert acme.available_amount - acme.owed_amount + acme.in_transit_amount == 5400 - 2700

@@ -1,13 +1,11 @@
 """The revenue report reads the ledger: chargebacks and payouts as their own figures, days added
 up by week and month, and the day totals (ledger.rollup) exact whether rolled up or not.
 
-Figures: acme pays 10 % commission (tests.builders); a BOWL is 30.00, so a sale of one is 3000
-with 300 commission; a TEE (bolt, 5 %) is 20.00 with 100.
+Figures and the autumn scenario: tests.ledger.autumn.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from io import StringIO
 from typing import Any
 
@@ -16,62 +14,24 @@ from django.conf import settings
 from django.core.management import call_command
 
 from tests.builders import ApiClient, World
+from tests.ledger.autumn import autumn, noon
 from tests.ledger.flows import assert_books_agree, completed_order, delivered_order, reference_of
 from tradepost.core import clock
-from tradepost.core.actors import SYSTEM
-from tradepost.disputes.chargebacks import ChargebackNotice, chargeback_decide, chargeback_record
 from tradepost.ledger.checks import ledger_check
 from tradepost.ledger.models import AccountTotal, Entry, JournalDayTotal, JournalPendingRollup
-from tradepost.ledger.payouts import payout_create, payout_mark_paid
 from tradepost.ledger.rollup import ledger_rollup_rebuild, ledger_rollup_refresh
 from tradepost.ledger.tasks import roll_up_journals
 from tradepost.payments.refunds import refund_create
 
 pytestmark = pytest.mark.django_db
 
-RESPOND_BY = datetime(2030, 1, 1, tzinfo=UTC)
 NOV = {"from": "2026-11-01", "to": "2026-11-30"}
-
-
-def _at(day: int, month: int = 11) -> datetime:
-    return datetime(2026, month, day, 12, 0, tzinfo=UTC)
 
 
 def report(api: ApiClient, key: str, **params: Any) -> dict[str, Any]:
     response = api.get("/reports/revenue", key, **params)
     assert response.status == 200, response
     return response.json()
-
-
-def chargeback(world: World, bundle: Any, amount: int, outcome: str, seller: str = "acme") -> None:
-    notice = ChargebackNotice(
-        amount=amount,
-        reason="fraudulent",
-        respond_by=RESPOND_BY,
-        seller_order=reference_of(bundle, seller),
-    )
-    case = chargeback_record(actor=world.owner.actor, number=bundle.order.number, notice=notice)
-    chargeback_decide(actor=SYSTEM, chargeback_id=str(case.public_id), outcome=outcome)
-
-
-def autumn(world: World) -> None:
-    """Nov 2 (Mon): a BOWL sold, completed, paid out on Nov 9; Nov 4: a BOWL sold, refunded
-    10.00 on Nov 10, charged back 5.00 (lost) on Nov 17; Nov 5: a TEE sold, its chargeback won;
-    Dec 1: a BOWL sold."""
-    owner = world.owner.actor
-    first = completed_order(world, {"BOWL": 1}, at=_at(2))
-    second = delivered_order(world, {"BOWL": 1}, at=_at(4))
-    tee = delivered_order(world, {"TEE": 1}, at=_at(5))
-    with clock.frozen_at(_at(9)):
-        (payout,) = payout_create(actor=owner, seller_slug="acme")
-        payout_mark_paid(actor=owner, payout_id=payout.public_id, reference="TR-1")
-    with clock.frozen_at(_at(10)):
-        refund_create(actor=owner, reference=reference_of(second), reason="other", amount=1000)
-    with clock.frozen_at(_at(17)):
-        chargeback(world, second, 500, "lost")
-        chargeback(world, tee, 2000, "won", seller="bolt")
-    delivered_order(world, {"BOWL": 1}, at=_at(1, 12))
-    assert reference_of(first)
 
 
 def money(row: dict[str, Any]) -> dict[str, int]:
@@ -181,11 +141,11 @@ class TestRollup:
 
     def test_incremental_equals_rebuilt(self, world: World, api: ApiClient) -> None:
         # given totals rolled up in three goes, journals posted between them
-        completed_order(world, {"BOWL": 1}, at=_at(2))
+        completed_order(world, {"BOWL": 1}, at=noon(2))
         ledger_rollup_refresh()
-        second = delivered_order(world, {"BOWL": 2, "TEE": 1}, at=_at(2))
+        second = delivered_order(world, {"BOWL": 2, "TEE": 1}, at=noon(2))
         ledger_rollup_refresh()
-        with clock.frozen_at(_at(2)):
+        with clock.frozen_at(noon(2)):
             refund_create(actor=world.owner.actor, reference=reference_of(second), reason="other")
         ledger_rollup_refresh()
         incremental = totals()
@@ -258,10 +218,10 @@ class TestAccountTotals:
         self, world: World, api: ApiClient
     ) -> None:
         # given a completed sale whose available money is rolled up, not queued
-        bundle = completed_order(world, {"BOWL": 1}, at=_at(2))
+        bundle = completed_order(world, {"BOWL": 1}, at=noon(2))
         ledger_rollup_refresh()
         # when it is refunded: more than available would be owed, not taken below zero
-        with clock.frozen_at(_at(3)):
+        with clock.frozen_at(noon(3)):
             refund_create(actor=world.owner.actor, reference=reference_of(bundle), reason="other")
         # then the refund took the whole available balance and nothing is owed
         (acme,) = self.balances(api, world.owner.key)["sellers"]

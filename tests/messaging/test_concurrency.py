@@ -7,9 +7,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.builders import build_world, pay, place_order
+from tests.concurrency import outcome, run_together
 from tests.messaging import files
 from tests.messaging.flows import reference_of
-from tests.orders.test_concurrency import _outcome, run_together
 from tradepost.attachments.services import attachments_upload
 from tradepost.messaging import services as messaging
 from tradepost.messaging.models import Message, Thread
@@ -29,7 +29,7 @@ class TestRacingMessages:
             lambda i: messaging.message_post(actor=writers[i], reference=reference, body=f"#{i}"),
         )
         # then
-        assert [_outcome(result) for result in results] == ["ok"] * len(writers)
+        assert [outcome(result) for result in results] == ["ok"] * len(writers)
         thread = Thread.objects.get()
         assert thread.message_count == Message.objects.count() == len(writers)
         last_seller = max(
@@ -52,7 +52,7 @@ class TestRacingMessages:
                 actor=john, reference=reference, body=f"#{i}", attachment_ids=[photo.public_id]
             ),
         )
-        assert sorted(_outcome(result) for result in results) == [
+        assert sorted(outcome(result) for result in results) == [
             "ok",
             "validation_error",
             "validation_error",

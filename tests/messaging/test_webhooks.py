@@ -10,8 +10,8 @@ import pytest
 from tests.builders import ApiClient, World, pay, place_order
 from tests.messaging import files
 from tests.messaging.flows import reference_of, send
+from tests.notifications.flows import run_worker
 from tests.webhooks.receiver import Receiver
-from tests.webhooks.test_delivery import run_worker
 from tradepost.webhooks import services as webhooks
 
 pytestmark = pytest.mark.django_db

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.builders import ADDRESS, ApiClient, World, listing_id
+from tests.orders.statements import checkout_statements, statement
 from tradepost.catalog import services as catalog
 from tradepost.catalog.models import Listing
 from tradepost.core.actors import SYSTEM
@@ -225,42 +224,8 @@ class TestIdempotency:
         assert api.post("/orders", key, body, idempotency_key="k").status == 201
 
 
-def _statement(sql: str) -> str:
-    """``INSERT orders_order``, ``SELECT core_apikey``…: what a statement does, and to what."""
-    words = sql.split()
-    if words[0] == "WITH":  # the stock reservation: one statement that locks, judges and takes
-        return "WITH " + re.findall(r"UPDATE \W?(\w+)\W? \w+\s+SET", sql)[0]
-    table = re.search(r"(?:INTO|FROM|UPDATE) \W?(\w+)", sql)
-    return f"{words[0]} {table.group(1)}" if table else words[0]
-
-
 class TestStatementsPerCheckout:
-    """Every statement costs the checkout throughput (DESIGN.md, performance): the count is pinned
-    so it cannot grow unnoticed. The test's own transaction turns BEGIN/COMMIT into a savepoint."""
-
-    POSTGRESQL = [
-        "SAVEPOINT",
-        "INSERT core_idempotencyrecord",  # claims the Idempotency-Key
-        "SELECT core_apikey",  # the key with its user's roles
-        "WITH catalog_listing",  # locks the listings in id order and takes the stock, or none
-        "INSERT orders_order",  # draws its number from the sequence
-        "INSERT orders_sellerorder",
-        "INSERT orders_orderline",
-        "INSERT orders_orderevent",
-        "INSERT core_outboxevent",
-        "UPDATE core_idempotencyrecord",  # stores the response with the change
-        "RELEASE",
-    ]
-    # SQLite serialises writers, so it reads and updates stock in two plain statements, and
-    # counts order numbers in a row (orders.numbering).
-    SQLITE = [
-        *POSTGRESQL[:3],
-        "SELECT catalog_listing",
-        "UPDATE catalog_listing",
-        "UPDATE orders_ordernumbercounter",
-        "SELECT orders_ordernumbercounter",
-        *POSTGRESQL[4:],
-    ]
+    """The list, and why it is pinned: tests.orders.statements."""
 
     def test_a_checkout_through_the_api_runs_a_fixed_set_of_statements(
         self, api: ApiClient, world: World
@@ -282,5 +247,5 @@ class TestStatementsPerCheckout:
             response = api.post("/orders", key, body, idempotency_key="second")
         # then
         assert response.status == 201, response
-        expected = self.POSTGRESQL if connection.vendor == "postgresql" else self.SQLITE
-        assert [_statement(query["sql"]) for query in captured.captured_queries] == expected
+        expected = checkout_statements(connection.vendor)
+        assert [statement(query["sql"]) for query in captured.captured_queries] == expected

@@ -5,15 +5,13 @@ Each thread has its own database connection, so these run with committed transac
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
-from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import connection
 
 from tests.builders import ADDRESS, ApiClient, build_world, listing_id, pay, place_order
+from tests.concurrency import outcome, run_together
 from tradepost.catalog import services as catalog
 from tradepost.catalog.models import Listing
 from tradepost.core.actors import SYSTEM
@@ -22,36 +20,6 @@ from tradepost.orders import services
 from tradepost.orders.models import Order, OrderEvent, OrderLine
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
-
-
-def run_together(workers: int, task: Callable[[int], Any]) -> list[Any]:
-    """Start ``workers`` threads at the same instant; return each result or raised error."""
-    barrier = threading.Barrier(workers)
-    results: list[Any] = [None] * workers
-
-    def body(index: int) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[index] = task(index)
-        except Exception as error:
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=body, args=(i,)) for i in range(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
-
-
-def _outcome(result: Any) -> str:
-    if isinstance(result, DomainError):
-        return result.code
-    if isinstance(result, Exception):
-        return f"unexpected {type(result).__name__}: {result}"
-    return "ok"
 
 
 class TestStock:
@@ -98,7 +66,7 @@ class TestStock:
             return "ok"
 
         results = run_together(8, buy)
-        assert [_outcome(r) for r in results] == ["ok"] * 8
+        assert [outcome(r) for r in results] == ["ok"] * 8
         assert Listing.objects.get(sku="MUG").stock_quantity == 10
 
 
@@ -113,7 +81,7 @@ class TestDoubleTransitions:
             6, lambda _: services.seller_order_acknowledge(actor=seller, reference=reference)
         )
 
-        assert sorted(_outcome(r) for r in results) == ["invalid_transition"] * 5 + ["ok"]
+        assert sorted(outcome(r) for r in results) == ["invalid_transition"] * 5 + ["ok"]
         assert (
             OrderEvent.objects.filter(
                 seller_order__reference=reference, to_status="processing"

@@ -13,8 +13,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.builders import ADDRESS, ApiClient, World, build_world, listing_id
-from tests.orders.test_checkout_api import TestStatementsPerCheckout, _statement
-from tests.orders.test_concurrency import run_together
+from tests.concurrency import run_together
+from tests.orders.statements import checkout_statements, statement
 from tests.payments.flows import give_code
 from tradepost.catalog import services as catalog
 from tradepost.catalog.models import Listing
@@ -288,11 +288,7 @@ class TestStatements:
             )
         # then: the code is locked and marked used; everything else is as without one
         assert response.status == 201, response
-        plain = (
-            TestStatementsPerCheckout.POSTGRESQL
-            if connection.vendor == "postgresql"
-            else TestStatementsPerCheckout.SQLITE
-        )
+        plain = checkout_statements(connection.vendor)
         stock = plain.index("INSERT orders_order") - (0 if connection.vendor == "postgresql" else 2)
         expected = [
             *plain[:stock],
@@ -300,7 +296,7 @@ class TestStatements:
             "UPDATE payments_discountcode",
             *plain[stock:],
         ]
-        assert [_statement(query["sql"]) for query in captured.captured_queries] == expected
+        assert [statement(query["sql"]) for query in captured.captured_queries] == expected
 
 
 @pytest.mark.postgres_only

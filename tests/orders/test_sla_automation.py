@@ -3,16 +3,17 @@ exactly one effect, and a rerun nothing more. Emails arrive in a real SMTP serve
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
 
-from tests.builders import ApiClient, World, pay, place_order
+from tests.builders import ApiClient, World
 from tests.notifications import conftest as mail
 from tests.notifications.conftest import PUBLIC_URL
-from tests.notifications.flows import reference, run_worker
+from tests.notifications.flows import reference
 from tests.notifications.smtp import SmtpSink
+from tests.orders.sla_flows import PAID_AT, acknowledge_and_ship, at, paid
 from tradepost.catalog import services as catalog
 from tradepost.catalog.models import Listing
 from tradepost.catalog.selectors import marketplace_get
@@ -28,21 +29,7 @@ pytestmark = pytest.mark.django_db
 # The public URL of tests/notifications, for these tests too (the SMTP sink is everyone's).
 mail_public_url = mail.public_url
 
-PAID_AT = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)  # acknowledge by +48 h, ship by +3 days
 JOHN, ACME, STAFF = "john@buyers.test", "a@acme.test", "owner@example.com"
-
-
-def at(offset: timedelta) -> None:
-    """Run the worker (periodic jobs included) with the clock at PAID_AT + offset."""
-    with clock.frozen_at(PAID_AT + offset):
-        run_worker()
-
-
-def paid(world: World, lines: dict[str, int] | None = None) -> OrderBundle:
-    with clock.frozen_at(PAID_AT):
-        bundle = pay(world, place_order(world, lines or {"MUG": 2}))
-        run_worker()
-    return bundle
 
 
 def kinds(api: ApiClient, world: World, number: str) -> list[str]:
@@ -53,12 +40,6 @@ def kinds(api: ApiClient, world: World, number: str) -> list[str]:
 
 def subjects(sink: SmtpSink, address: str) -> list[str]:
     return [received.subject for received in sink.to(address)]
-
-
-def acknowledge_and_ship(world: World, ref: str) -> None:
-    member = world.members["acme"].actor
-    services.seller_order_acknowledge(actor=member, reference=ref)
-    services.shipment_create(actor=member, reference=ref, parcel=services.Parcel("UPS", "1Z9"))
 
 
 class TestAcknowledgementSla:

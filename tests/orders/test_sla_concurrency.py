@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from tests.builders import build_world, pay, place_order
-from tests.orders.test_concurrency import run_together
+from tests.concurrency import run_together
 from tradepost.catalog.selectors import marketplace_get
 from tradepost.core import clock
 from tradepost.core.models import OutboxEvent

@@ -10,7 +10,7 @@ import pytest
 
 from tests.builders import ApiClient, World
 from tests.notifications.flows import reference
-from tests.orders.test_sla_automation import PAID_AT, acknowledge_and_ship, at, paid
+from tests.orders.sla_flows import PAID_AT, acknowledge_and_ship, at, paid
 from tests.payments.flows import photo_ids
 from tests.returns.flows import request_return
 from tradepost.core import clock

@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 
 from tests.builders import build_world
-from tests.orders.test_concurrency import _outcome, run_together
+from tests.concurrency import outcome, run_together
 from tests.payments.flows import delivered_order, reference_of
 from tradepost.orders.models import Order, SellerOrder
 from tradepost.payments.discounts import GoodwillCode, discount_code_issue, discount_code_redeem
@@ -33,7 +33,7 @@ class TestRefundsNeverExceedCaptured:
         # when
         results = run_together(8, refund)
         # then: three fit (90.00), the rest are refused; the books agree to the cent
-        outcomes = Counter(_outcome(result) for result in results)
+        outcomes = Counter(outcome(result) for result in results)
         assert outcomes == {"ok": 3, "validation_error": 5}, outcomes
         order = Order.objects.get(pk=bundle.order.pk)
         assert order.refunded_amount == 9000 <= order.captured_amount == 10000
@@ -50,7 +50,7 @@ class TestRefundsNeverExceedCaptured:
             return refund_create(actor=owner, reference=references[index], reason="damaged")
 
         results = run_together(6, refund)
-        assert Counter(_outcome(r) for r in results)["ok"] == 2, results
+        assert Counter(outcome(r) for r in results)["ok"] == 2, results
         order = Order.objects.get(pk=bundle.order.pk)
         assert (order.refunded_amount, order.payment_status, order.status) == (
             order.captured_amount,
@@ -77,7 +77,7 @@ class TestOnceOnly:
             lambda i: refund_request_approve(actor=deciders[i], request_id=request.public_id),
         )
 
-        assert sorted(_outcome(r) for r in results) == ["invalid_transition"] * 3 + ["ok"]
+        assert sorted(outcome(r) for r in results) == ["invalid_transition"] * 3 + ["ok"]
         assert Refund.objects.count() == 1
 
     def test_a_code_is_redeemed_once_however_many_checkouts_race(self):
@@ -98,5 +98,5 @@ class TestOnceOnly:
             ),
         )
 
-        assert sorted(_outcome(r) for r in results) == ["ok"] + ["validation_error"] * 5
+        assert sorted(outcome(r) for r in results) == ["ok"] + ["validation_error"] * 5
         assert DiscountCode.objects.get(pk=code.pk).redeemed_at is not None

@@ -8,8 +8,8 @@ from collections import Counter
 import pytest
 
 from tests.builders import build_world
+from tests.concurrency import outcome, run_together
 from tests.messaging import files
-from tests.orders.test_concurrency import _outcome, run_together
 from tests.payments.flows import delivered_order, reference_of
 from tradepost.attachments.services import attachments_upload
 from tradepost.orders.models import Order
@@ -45,7 +45,7 @@ class TestReturnsNeverExceedWhatShipped:
         # when
         results = run_together(6, ask)
         # then: three fit, the others are refused by the quantity rule
-        outcomes_seen = Counter(_outcome(result) for result in results)
+        outcomes_seen = Counter(outcome(result) for result in results)
         assert outcomes_seen == {"ok": 3, "validation_error": 3}, outcomes_seen
         assert sum(ReturnLine.objects.values_list("quantity", flat=True)) == 3
 
@@ -76,7 +76,7 @@ class TestOnceOnly:
             ),
         )
 
-        assert sorted(_outcome(r) for r in results) == ["invalid_transition"] * 3 + ["ok"]
+        assert sorted(outcome(r) for r in results) == ["invalid_transition"] * 3 + ["ok"]
         assert Refund.objects.count() == 1
         order = Order.objects.get(pk=bundle.order.pk)
         assert order.refunded_amount == Refund.objects.get().amount <= order.captured_amount

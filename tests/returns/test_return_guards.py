@@ -102,6 +102,25 @@ class TestUnitsInAReturnAreTheReturns:
         assert declined.status == 200, declined
         assert _refund(api, world, reference, reason="damaged", amount=100).status == 201
 
+    def test_a_buyers_request_by_amount_waits_for_an_open_return(
+        self, api: ApiClient, world: World
+    ):
+        reference = reference_of(delivered_order(world, {"MUG": 2}))
+        assert request_return(api, world, reference, {"MUG": 1}).status == 201
+        asked = api.post(
+            f"/seller-orders/{reference}/refund-requests",
+            world.buyers["john"].key,
+            {
+                "reason": "damaged",
+                "amount": 100,
+                "attachment_ids": photo_ids(api, world.buyers["john"]),
+            },
+        )
+        assert asked.status == 409, asked
+        assert "finish the return first" in asked.json()["detail"]
+        mine = api.get("/refund-requests", world.buyers["john"].key, seller_order=reference)
+        assert mine.json()["items"] == []
+
 
 class TestSettlingAReturn:
     def test_no_exchange_once_the_seller_order_is_refunded_in_full(

@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 
 from tests.builders import ApiClient, build_world
-from tests.orders.test_concurrency import run_together
+from tests.concurrency import run_together
 from tests.reviews.flows import completed_sale
 from tradepost.core.errors import DomainError
 from tradepost.reviews import services

@@ -9,6 +9,7 @@ from django.conf import settings
 from django_tasks_db.models import DBTaskResult
 
 from tests.builders import World, pay, place_order
+from tests.notifications.flows import run_worker
 from tests.webhooks.receiver import Receiver
 from tradepost.core import clock
 from tradepost.core.dispatch import outbox_dispatch
@@ -19,12 +20,6 @@ from tradepost.webhooks.delivery import RETRY_DELAYS, delivery_attempt
 from tradepost.webhooks.models import DeliveryStatus, WebhookDelivery
 
 pytestmark = pytest.mark.django_db
-
-
-def run_worker() -> None:
-    worker = Worker(interval=0)
-    while worker.turn():
-        pass
 
 
 class TestDelivery:

@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 
 from tests.builders import ApiClient, World, place_order
+from tests.notifications.flows import run_worker
 from tests.webhooks.receiver import Receiver
-from tests.webhooks.test_delivery import run_worker
 from tradepost.core import clock
 from tradepost.webhooks.models import WebhookDelivery
 

@@ -247,6 +247,8 @@ def _chosen_lines(
     if amount is not None and not 0 < amount <= refundable:
         raise ValidationFailed("amount", f"must be between 1 and {refundable}")
     if lines is None:
+        # Asked now rather than refused at approval: the buyer learns why straight away.
+        refuse_amount_while_return_open(seller_order)
         return []
     return list(
         resolve_quantities(
