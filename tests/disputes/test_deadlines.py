@@ -153,8 +153,12 @@ class TestUnansweredChargebacks:
             evidence.evidence_pack_build(
                 actor=world.owner.actor, chargeback_id=chargeback.public_id
             )
+        path = f"/chargebacks/{chargeback.public_id}"
+        with clock.frozen_at(OPENED + timedelta(days=7, minutes=-1)):
+            assert "submit_evidence" in api.get(path, world.owner.key).json()["actions"]
         # when: the owner sends it a minute after the bank's deadline
         with clock.frozen_at(OPENED + timedelta(days=7, minutes=1)):
+            assert "submit_evidence" not in api.get(path, world.owner.key).json()["actions"]
             late = api.post(f"/chargebacks/{chargeback.public_id}/submit-evidence", world.owner.key)
             # then: refused, with the deadline named; the worker records it as lost
             assert late.status == 409, late

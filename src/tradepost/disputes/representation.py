@@ -182,14 +182,22 @@ def chargeback_data(
         "taken_back_amount": chargeback.taken_back_amount,
         "decided_at": iso_or_none(chargeback.decided_at),
         "created_at": iso_or_none(chargeback.created_at),
-        "actions": []
-        if viewer.role is Role.SYSTEM
-        else CHARGEBACK.actions_for(chargeback.status, viewer.role),
+        "actions": _chargeback_actions(chargeback, viewer),
         "evidence_packs": [],
     }
     if viewer.role is Role.OWNER:
         data["evidence_packs"] = [evidence_pack_data(pack) for pack in packs or []]
     return data
+
+
+def _chargeback_actions(chargeback: Chargeback, viewer: Actor) -> list[str]:
+    if viewer.role is Role.SYSTEM:
+        return []
+    actions = CHARGEBACK.actions_for(chargeback.status, viewer.role)
+    # The bank takes no evidence after its deadline (chargebacks.chargeback_submit_evidence).
+    if clock.now() > chargeback.respond_by:
+        actions = [action for action in actions if action != "submit_evidence"]
+    return actions
 
 
 def rate_data(rate: Rate) -> dict[str, Any]:
