@@ -11,7 +11,7 @@ import pytest
 from tests.builders import ApiClient, World
 from tests.notifications.flows import reference
 from tests.orders.sla_flows import PAID_AT, acknowledge_and_ship, at, paid
-from tests.payments.flows import photo_ids
+from tests.payments.flows import ask_refund
 from tests.returns.flows import request_return
 from tradepost.core import clock
 from tradepost.orders import services
@@ -51,15 +51,7 @@ class TestAutoCompleteWaits:
     def test_a_waiting_refund_request_blocks_it(self, world: World, api: ApiClient) -> None:
         bundle = delivered(world)
         with clock.frozen_at(PAID_AT + timedelta(days=2)):
-            asked = api.post(
-                f"/seller-orders/{reference(bundle, 'acme')}/refund-requests",
-                world.buyers["john"].key,
-                {
-                    "reason": "damaged",
-                    "amount": 100,
-                    "attachment_ids": photo_ids(api, world.buyers["john"]),
-                },
-            )
+            asked = ask_refund(api, world, reference(bundle, "acme"), amount=100)
         assert asked.status == 201, asked
         at(timedelta(days=9))
         assert Order.objects.get(number=bundle.order.number).status == "delivered"

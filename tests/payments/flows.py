@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from tests.builders import ApiClient, Party, World, pay, place_order
 from tests.messaging import files
@@ -52,6 +53,13 @@ def photo_ids(api: ApiClient, party: Party, count: int = 1) -> list[str]:
     response = upload(api, party, *uploads)
     assert response.status == 201, response
     return [attachment["id"] for attachment in response.json()]
+
+
+def ask_refund(api: ApiClient, world: World, reference: str, **body: object) -> Any:
+    """John asks for a refund of ``reference`` for a damaged item, with a photo as proof."""
+    buyer = world.buyers["john"]
+    proof = {"reason": "damaged", "attachment_ids": photo_ids(api, buyer)}
+    return api.post(f"/seller-orders/{reference}/refund-requests", buyer.key, proof | body)
 
 
 def give_code(

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.builders import ApiClient, World, pay, place_order
-from tests.payments.flows import delivered_order, give_code, photo_ids, reference_of
+from tests.payments.flows import ask_refund, delivered_order, give_code, reference_of
 from tests.returns.flows import request_return, step, walk_to_received
 from tradepost.orders import services as fulfilment
 from tradepost.orders.models import SellerOrder
@@ -52,15 +52,7 @@ class TestUnitsInAReturnAreTheReturns:
     ):
         reference = reference_of(delivered_order(world, {"MUG": 2}))
         assert request_return(api, world, reference, {"MUG": 2}).status == 201
-        asked = api.post(
-            f"/seller-orders/{reference}/refund-requests",
-            world.buyers["john"].key,
-            {
-                "reason": "damaged",
-                "lines": [{"sku": "MUG", "quantity": 1}],
-                "attachment_ids": photo_ids(api, world.buyers["john"]),
-            },
-        )
+        asked = ask_refund(api, world, reference, lines=[{"sku": "MUG", "quantity": 1}])
         assert asked.status == 422, asked
         assert asked.json()["errors"][0]["field"] == "lines[0].quantity"
 
@@ -69,15 +61,7 @@ class TestUnitsInAReturnAreTheReturns:
     ):
         # given: the buyer asks for one mug back, then returns both before the seller answers
         reference = reference_of(delivered_order(world, {"MUG": 2}))
-        asked = api.post(
-            f"/seller-orders/{reference}/refund-requests",
-            world.buyers["john"].key,
-            {
-                "reason": "damaged",
-                "lines": [{"sku": "MUG", "quantity": 1}],
-                "attachment_ids": photo_ids(api, world.buyers["john"]),
-            },
-        )
+        asked = ask_refund(api, world, reference, lines=[{"sku": "MUG", "quantity": 1}])
         assert asked.status == 201, asked
         assert request_return(api, world, reference, {"MUG": 2}).status == 201
         # when: the seller approves the request
@@ -107,15 +91,7 @@ class TestUnitsInAReturnAreTheReturns:
     ):
         reference = reference_of(delivered_order(world, {"MUG": 2}))
         assert request_return(api, world, reference, {"MUG": 1}).status == 201
-        asked = api.post(
-            f"/seller-orders/{reference}/refund-requests",
-            world.buyers["john"].key,
-            {
-                "reason": "damaged",
-                "amount": 100,
-                "attachment_ids": photo_ids(api, world.buyers["john"]),
-            },
-        )
+        asked = ask_refund(api, world, reference, amount=100)
         assert asked.status == 409, asked
         assert "finish the return first" in asked.json()["detail"]
         mine = api.get("/refund-requests", world.buyers["john"].key, seller_order=reference)

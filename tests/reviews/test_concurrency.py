@@ -8,21 +8,12 @@ from collections import Counter
 import pytest
 
 from tests.builders import ApiClient, build_world
-from tests.concurrency import run_together
+from tests.concurrency import outcome, run_together
 from tests.reviews.flows import completed_sale
-from tradepost.core.errors import DomainError
 from tradepost.reviews import services
 from tradepost.reviews.models import Review, SellerRating
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
-
-
-def outcome(result: object) -> str:
-    if isinstance(result, DomainError):
-        return result.code
-    if isinstance(result, Exception):
-        return f"unexpected {type(result).__name__}: {result}"
-    return "ok"
 
 
 class TestDoubleSubmit:
