@@ -2,9 +2,10 @@
 
 ``python -m bench.reports --orders 1000000`` generates the marketplace once with COPY, writes
 the ledger its seller orders imply (``bench.revenue.generate_ledger``), rebuilds the scorecards'
-day rows and the ledger's day and account totals, then times the scorecard, ranking, revenue
-and balances endpoints in-process: the phases of ``bench.scorecards`` and ``bench.revenue``,
-without generating a million orders twice (the generation is most of the time).
+day rows, the ledger's day and account totals and the payment-status counts, then times the
+scorecard, ranking, revenue and balances endpoints in-process: the phases of
+``bench.scorecards`` and ``bench.revenue``, without generating a million orders twice (the
+generation is most of the time).
 Use a database of its own: ``BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_reports``.
 """
 
@@ -27,8 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     from bench import fixtures
 
     summary["stats_rebuild_seconds"] = round(scorecards.rebuild_seconds(), 1)
-    rows, seconds = revenue.rebuild_seconds()
-    summary["day_total_rows"], summary["rollup_rebuild_seconds"] = rows, round(seconds, 1)
+    revenue.rebuild(summary)
     database.analyze(url)
     credentials = fixtures.create_credentials(buyers=1)
     slug = marketplace.sellers[0].slug

@@ -3,8 +3,9 @@
 ``python -m bench.revenue --orders 100000`` generates the marketplace with COPY
 (``bench.generate``), writes the ledger journals its seller orders imply (capture, commission,
 refund with its commission reversal, completion) in set-based SQL, times
-``tradepost ledger_rollup_rebuild``, then the server's side of ``GET /reports/revenue``
-in-process: 30 days by day and 366 days by month, for the owner and for one seller.
+``tradepost ledger_rollup_rebuild`` and ``tradepost payment_tallies_rebuild``, then the
+server's side of ``GET /reports/revenue`` in-process: 30 days by day and 366 days by month,
+for the owner and for one seller.
 Use a database of its own: ``BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_revenue``.
 
 The generated journals are sized and dated as the services would post them; which seller
@@ -95,12 +96,18 @@ def generate_ledger(url: str) -> int:
     return int(row[0]) if row else 0
 
 
-def rebuild_seconds() -> tuple[int, float]:
+def rebuild(summary: dict[str, Any]) -> None:
+    """What the report reads, built from the generated rows (which no service wrote): the
+    ledger's day and account totals, and the payment-status counts of the orders."""
     from tradepost.ledger.rollup import ledger_rollup_rebuild
+    from tradepost.orders.payment_tallies import payment_tallies_rebuild
 
     started = time.perf_counter()
-    rows = ledger_rollup_rebuild()
-    return rows, time.perf_counter() - started
+    summary["day_total_rows"] = ledger_rollup_rebuild()
+    summary["rollup_rebuild_seconds"] = round(time.perf_counter() - started, 1)
+    started = time.perf_counter()
+    summary["payment_tally_rows"] = payment_tallies_rebuild()
+    summary["tally_rebuild_seconds"] = round(time.perf_counter() - started, 1)
 
 
 def measure(*, owner_key: str, seller_key: str) -> dict[str, Any]:
@@ -141,8 +148,7 @@ def main(argv: list[str] | None = None) -> int:
     django_env.configure(url)
     from bench import fixtures
 
-    rows, seconds = rebuild_seconds()
-    summary["day_total_rows"], summary["rebuild_seconds"] = rows, round(seconds, 1)
+    rebuild(summary)
     database.analyze(url)
     credentials = fixtures.create_credentials(buyers=1)
     summary["latency"] = measure(

@@ -282,6 +282,8 @@ TRADEPOST_PERIODIC_JOBS = {
     "tradepost.performance.tasks.refresh_seller_stats": 60,
     # Revenue reports: journals posted since the last run added into the ledger's day totals.
     "tradepost.ledger.tasks.roll_up_journals": 60,
+    # Revenue reports: the payment-status counts written since the last run, merged.
+    "tradepost.orders.tasks.merge_payment_tallies": 60,
 }
 # Seconds between looks at the outbox and the task queue when there is nothing to do.
 TRADEPOST_WORKER_INTERVAL = float(os.environ.get("TRADEPOST_WORKER_INTERVAL") or 0.2)

@@ -3,7 +3,8 @@ won or lost, completions and payouts paid or failed, the ledger balances, nothin
 go below zero does, and the ledger says what the orders say (ledger.checks, the same check
 ``tradepost ledger_check`` runs). Every figure of the revenue report, in total, by day and by
 seller, is the ledger's own sum, however much of it the day totals hold (rollups and rebuilds
-are steps of the machine too).
+are steps of the machine too); its payment statuses are a live count of the orders, however
+many of the tallies are merged (merges and rebuilds are steps too).
 
 A hypothesis state machine throws the steps at a small marketplace, many of them refused (wrong
 amounts, wrong states); a refused step must post nothing.
@@ -49,9 +50,13 @@ from tradepost.ledger.selectors import (
     revenue_report,
 )
 from tradepost.orders import services as fulfilment
-from tradepost.orders.models import OrderLine, SellerOrder
+from tradepost.orders.models import Order, OrderLine, SellerOrder
+from tradepost.orders.payment_tallies import payment_tallies_merge, payment_tallies_rebuild
+from tradepost.orders.selectors import order_bundle
+from tradepost.orders.status import PaymentStatus
 from tradepost.payments.refund_lines import LineQuantity
 from tradepost.payments.refunds import refund_create
+from tradepost.payments.services import payment_retry
 
 RESPOND_BY = datetime(2030, 1, 1, tzinfo=UTC)
 AMOUNTS = st.integers(1, 2000) | st.integers(-5, 20_000)
@@ -70,6 +75,7 @@ class LedgerMachine(RuleBasedStateMachine):
         self._run.__enter__()
         self.world = build_world()
         self.references = itertools.count(1)
+        self.unpaid: list[str] = []  # orders placed and not paid (yet), by number
 
     def teardown(self) -> None:
         transaction.set_rollback(True)
@@ -97,8 +103,9 @@ class LedgerMachine(RuleBasedStateMachine):
         ),
         shipping=st.integers(0, 700),
         tax=st.integers(0, 300),
+        payment=st.sampled_from(("succeeded", "succeeded", "failed", "none")),
     )
-    def paid_order(self, lines: dict[str, int], shipping: int, tax: int) -> Any:
+    def order(self, lines: dict[str, int], shipping: int, tax: int, payment: str) -> Any:
         sellers = {self.world.listings[sku].seller.slug for sku in lines}
         try:
             placed = place_order(
@@ -106,8 +113,29 @@ class LedgerMachine(RuleBasedStateMachine):
             )
         except OutOfStock:
             return multiple()
-        bundle = pay(self.world, placed)
-        return multiple(*(part.seller_order.reference for part in bundle.seller_orders))
+        if payment == "none":
+            self.unpaid.append(placed.order.number)
+        else:
+            pay(self.world, placed, succeeded=payment == "succeeded")
+            if payment == "failed":
+                self.unpaid.append(placed.order.number)
+        return multiple(*(part.seller_order.reference for part in placed.seller_orders))
+
+    @precondition(lambda self: self.unpaid)
+    @rule(choice=st.integers(0, 100), succeeded=st.booleans())
+    def pay_later(self, choice: int, succeeded: bool) -> None:
+        """An unpaid order's payment result; after a failure the buyer retries first."""
+        number = self.unpaid[choice % len(self.unpaid)]
+        order = Order.objects.get(number=number)
+        if order.payment_status == PaymentStatus.FAILED:
+            self.attempt(
+                lambda: payment_retry(actor=self.world.buyers["john"].actor, number=number)
+            )
+        bundle = order_bundle(order=order, actor=SYSTEM)
+        self.attempt(lambda: pay(self.world, bundle, succeeded=succeeded))
+        if Order.objects.get(number=number).payment_status != PaymentStatus.FAILED:
+            # Paid, or still pending because the order was canceled before it was paid.
+            self.unpaid.remove(number)
 
     @rule(reference=parts, steps=st.integers(1, 4))
     def advance(self, reference: str, steps: int) -> None:
@@ -238,6 +266,33 @@ class LedgerMachine(RuleBasedStateMachine):
     def rebuild_rollup(self) -> None:
         ledger_rollup_rebuild()
 
+    @rule(batch=st.integers(1, 20))
+    def merge_tallies(self, batch: int) -> None:
+        payment_tallies_merge(batch=batch, max_batches=1)
+
+    @rule()
+    def rebuild_tallies(self) -> None:
+        payment_tallies_rebuild()
+
+    @invariant()
+    def payment_statuses_are_a_count_of_the_orders(self) -> None:
+        today = clock.now().astimezone(UTC).date()
+        first, last = today - timedelta(days=1), today + timedelta(days=1)
+
+        def shown(actor: Any) -> dict[str, tuple[int, int]]:
+            report = revenue_report(actor=actor, date_from=first, date_to=last)
+            return {
+                share.payment_status: (share.orders, share.total_amount)
+                for share in report.payment_statuses
+            }
+
+        assert shown(self.owner) == payment_statuses_counted(Order.objects.all())
+        for slug, member in self.world.members.items():
+            parts = SellerOrder.objects.filter(seller__slug=slug)
+            assert shown(member.actor) == payment_statuses_counted(
+                parts, status="order__payment_status"
+            ), slug
+
     @invariant()
     def every_revenue_figure_is_the_ledgers_sum(self) -> None:
         today = clock.now().astimezone(UTC).date()
@@ -287,6 +342,17 @@ def journal_sums_by_seller() -> dict[str, dict[str, int]]:
         figures = sums.setdefault(row["slug"], _figures(RevenueFigures()))
         figures[FIGURE_OF_KIND[row["journal__kind"]]] += int(row["total"])
     return sums
+
+
+def payment_statuses_counted(
+    rows: Any, *, status: str = "payment_status"
+) -> dict[str, tuple[int, int]]:
+    """Every payment status -> (how many, their totals) of ``rows``, counted one by one."""
+    counted = dict.fromkeys(PaymentStatus.values, (0, 0))
+    for row in rows.values(status, "total_amount"):
+        orders, amount = counted[row[status]]
+        counted[row[status]] = (orders + 1, amount + row["total_amount"])
+    return counted
 
 
 def _figures(figures: RevenueFigures) -> dict[str, int]:

@@ -23,6 +23,7 @@ _POSTGRESQL = [
     "WITH catalog_listing",  # locks the listings in id order and takes the stock, or none
     "INSERT orders_order",  # draws its number from the sequence
     "INSERT orders_sellerorder",
+    "INSERT orders_paymentstatustally",  # counts the order as unpaid (orders.payment_tallies)
     "INSERT orders_orderline",
     "INSERT orders_orderevent",
     "INSERT core_outboxevent",

@@ -12,7 +12,7 @@ import contextlib
 import contextvars
 from collections.abc import Iterator
 
-from django.db import transaction
+from django.db import connection, transaction
 
 _request_owns_transaction: contextvars.ContextVar[bool] = contextvars.ContextVar(
     "request_owns_transaction", default=False
@@ -31,3 +31,12 @@ def request_transaction() -> Iterator[None]:
             yield
     finally:
         _request_owns_transaction.reset(token)
+
+
+def serialise_writers(lock_key: int) -> None:
+    """Hold ``lock_key`` until the current transaction ends, so the jobs that rewrite one set of
+    pre-aggregated rows never write at once. An advisory lock on PostgreSQL; SQLite lets one
+    transaction write at a time anyway."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [lock_key])

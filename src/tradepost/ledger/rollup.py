@@ -31,10 +31,11 @@ from collections.abc import Sequence
 from datetime import UTC, date
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count, Exists, F, OuterRef, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncDate
 
+from tradepost.core.transactions import serialise_writers
 from tradepost.ledger.models import (
     AccountTotal,
     Entry,
@@ -76,7 +77,7 @@ def ledger_rollup_refresh(
     added = 0
     for _ in range(max_batches):
         with transaction.atomic():
-            _serialise_writers()
+            serialise_writers(LOCK_KEY)
             queued = list(
                 JournalPendingRollup.objects.order_by("id").values_list(
                     "id", "currency", "day", "seller_id", "kind", "amount"
@@ -102,7 +103,7 @@ def ledger_rollup_refresh(
 def ledger_rollup_rebuild() -> int:
     """Every total again, from the journals themselves; returns how many day totals there are."""
     with transaction.atomic():
-        _serialise_writers()
+        serialise_writers(LOCK_KEY)
         AccountTotal.objects.all().delete()
         _add_to_accounts(_entry_sums(Entry.objects.exclude(_queued())))
         JournalDayTotal.objects.all().delete()
@@ -201,9 +202,3 @@ def _totals_of(keys: Sequence[TotalKey]) -> list[JournalDayTotal]:
     wanted = set(keys)
     rows = JournalDayTotal.objects.filter(day__in=days, kind__in={key[3] for key in keys})
     return [row for row in rows if (row.currency, row.day, row.seller_id, row.kind) in wanted]
-
-
-def _serialise_writers() -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])

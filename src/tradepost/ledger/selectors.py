@@ -13,7 +13,8 @@ in it and two adjoining periods add up to the period that spans both:
 - **commission** = earned - reversed; **net** = sales - refunds - chargebacks. Either may be
   negative for a period in which more went back than was sold.
 - **payment statuses**: the orders *placed* in the period, counted and summed (their totals, or
-  for a seller the totals of its parts) by the payment status they have now.
+  for a seller the totals of its parts) by the payment status they have now, read from the
+  counts ``orders.payment_tallies`` keeps by day, exact as of the last commit.
 
 The sums come from ``ledger.rollup``: day totals plus the journals still queued for them, read
 in one statement, so the report is exact and as fresh as the last commit, and costs a read of
@@ -29,21 +30,19 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, timedelta
 from enum import StrEnum
 from typing import Any
 
-from django.db.models import Count, F, QuerySet, Sum
+from django.db.models import QuerySet, Sum
 
 from tradepost.catalog.selectors import marketplace_get
 from tradepost.core import clock
 from tradepost.core.actors import Actor, Role
-from tradepost.core.clock import utc_midnight
 from tradepost.core.errors import NotFound, ValidationFailed
 from tradepost.ledger.models import JournalDayTotal, JournalPendingRollup
 from tradepost.ledger.status import JournalKind
-from tradepost.orders.models import Order
-from tradepost.orders.selectors import seller_orders_visible_to
+from tradepost.orders.payment_tallies import payment_status_counts
 from tradepost.orders.status import PaymentStatus
 
 DEFAULT_PERIOD_DAYS = 30
@@ -164,14 +163,13 @@ def revenue_report(
     _check_period(date_from, date_to)
     currency = currency or marketplace_get().default_currency
     daily = _daily(actor, currency, date_from, date_to)
-    start, end = utc_midnight(date_from), utc_midnight(date_to + timedelta(days=1))
     return RevenueReport(
         date_from=date_from,
         date_to=date_to,
         currency=currency,
         interval=interval,
         totals=_sum(daily),
-        payment_statuses=_payment_statuses(actor, currency, start, end),
+        payment_statuses=_payment_statuses(actor, currency, date_from, date_to),
         sellers=_by_seller(actor, currency, date_from, date_to),
         daily=daily,
         periods=_periods(daily, interval),
@@ -272,23 +270,13 @@ def _sum(parts: list[DailyRevenue]) -> RevenueFigures:
 
 
 def _payment_statuses(
-    actor: Actor, currency: str, start: datetime, end: datetime
+    actor: Actor, currency: str, date_from: date, date_to: date
 ) -> list[PaymentStatusShare]:
     """Orders placed in the period by payment status, every status listed, zeros included."""
-    rows: QuerySet[Any]
-    if actor.role is Role.SELLER:
-        rows = seller_orders_visible_to(actor).filter(
-            order__created_at__gte=start, order__created_at__lt=end, order__currency=currency
-        )
-        rows = rows.values(payment_status=F("order__payment_status"))
-    else:
-        rows = Order.objects.filter(
-            created_at__gte=start, created_at__lt=end, currency=currency
-        ).values("payment_status")
-    counted: dict[str, tuple[int, int]] = {
-        row["payment_status"]: (int(row["orders"]), int(row["amount"] or 0))
-        for row in rows.annotate(orders=Count("pk"), amount=Sum("total_amount")).order_by()
-    }
-    return [
-        PaymentStatusShare(status, *counted.get(status, (0, 0))) for status in PaymentStatus.values
-    ]
+    counted = payment_status_counts(
+        currency=currency,
+        date_from=date_from,
+        date_to=date_to,
+        seller_id=actor.seller_pk if actor.role is Role.SELLER else None,
+    )
+    return [PaymentStatusShare(status, *counted[status]) for status in PaymentStatus.values]

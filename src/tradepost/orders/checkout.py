@@ -30,6 +30,7 @@ from tradepost.core.transactions import unit_of_work
 from tradepost.orders.events import order_outbox_event, order_placed_event
 from tradepost.orders.models import Order, OrderLine, SellerOrder
 from tradepost.orders.numbering import next_order_number
+from tradepost.orders.payment_tallies import tally_order_placed
 from tradepost.orders.representation import order_data
 from tradepost.orders.selectors import OrderBundle, SellerOrderBundle
 from tradepost.payments.discounts import discount_code_redeem
@@ -82,6 +83,7 @@ def order_create(*, actor: Actor, cart: Cart, buyer: Buyer | None = None) -> Ord
             part.seller_order.order = order
             part.seller_order.reference = f"{order.number}-{part.seller_order.reference}"
         insert_new([part.seller_order for part in parts])
+        tally_order_placed(order=order, seller_orders=[part.seller_order for part in parts])
         lines = []
         for part in parts:
             for line in part.lines:

@@ -16,6 +16,7 @@ from tradepost.core.errors import InvalidTransition, NotFound, PermissionDenied
 from tradepost.ledger.services import ledger_post_completion
 from tradepost.orders.events import payment_status_event, status_changed_event
 from tradepost.orders.models import Order, OrderEvent, OrderLine, SellerOrder
+from tradepost.orders.payment_tallies import tally_payment_moved
 from tradepost.orders.selectors import seller_order_reference_scope
 from tradepost.orders.status import (
     FULFILMENT,
@@ -136,11 +137,22 @@ def refresh_order_status(order: Order, seller_orders: list[SellerOrder]) -> bool
 
 
 def move_payment(
-    *, order: Order, target: str, actor: Actor, kind: str, message: str, details: dict[str, Any]
+    *,
+    order: Order,
+    target: str,
+    actor: Actor,
+    kind: str,
+    message: str,
+    details: dict[str, Any],
+    seller_orders: list[SellerOrder] | None = None,
 ) -> OrderEvent:
+    """Change an order's payment status (the caller saves the order); returns the unsaved
+    timeline event. The only way a payment status moves, so the report's counts move here too
+    (``seller_orders``, if the caller holds them, saves reading them)."""
     check_transition(PAYMENT, current=order.payment_status, target=target, actor=actor)
     previous = order.payment_status
     order.payment_status = target
+    tally_payment_moved(order=order, previous=previous, target=target, seller_orders=seller_orders)
     return payment_status_event(
         order=order,
         actor=actor,

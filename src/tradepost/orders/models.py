@@ -137,6 +137,62 @@ class Order(TimeStampedModel):
         return self.number
 
 
+class PaymentStatusTally(models.Model):
+    """How many orders placed on one UTC day have one payment status now, and their totals.
+
+    Rows are additive: the figure of a day and status is the sum of its rows. Placing an order
+    adds one row per status count it changes, and every payment move adds a pair, one off the
+    old status and one onto the new, in the transaction of the change (``orders.payment_tallies``),
+    so a sum read in one statement is exact and as fresh as the last commit. A job merges each
+    day's rows into one (``merged``), so a report reads days x statuses rows, not orders.
+    Rows with no seller count whole orders (the owner's report); rows with a seller count that
+    seller's parts of them, each part with its own total (the seller's report).
+    """
+
+    currency = models.CharField(max_length=3)
+    day = models.DateField()
+    # No database constraint, as for the ledger's day totals: the merge job would take a
+    # key-share lock on each seller row and wait on payouts that lock sellers for update.
+    seller = models.ForeignKey(
+        Seller,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    payment_status = models.CharField(max_length=20, choices=PaymentStatus.choices)
+    # Negative in a row that takes an order off its old status.
+    orders = models.IntegerField()
+    amount = models.BigIntegerField()
+    merged = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["currency", "day", "seller", "payment_status"],
+                condition=models.Q(merged=True, seller__isnull=False),
+                name="tally_merged_seller_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["currency", "day", "payment_status"],
+                condition=models.Q(merged=True, seller__isnull=True),
+                name="tally_merged_orders_unique",
+            ),
+        ]
+        indexes = [
+            # A report reads one seller's rows (or the no-seller rows) of a period.
+            models.Index(fields=["seller", "day"], name="tally_seller_day_idx"),
+            # The merge job takes the rows not merged yet, oldest first.
+            models.Index(
+                fields=["id"], name="tally_unmerged_idx", condition=models.Q(merged=False)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.orders} {self.payment_status} on {self.day}"
+
+
 # The SLA rules (orders.automation) each look for rows with a notice still to send, by due time.
 # Partial indexes hold only those rows, so they stay small however many orders there are, and a
 # rule's batch is one index range scan.

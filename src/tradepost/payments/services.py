@@ -91,6 +91,7 @@ def payment_record(*, actor: Actor, number: str, report: PaymentReport) -> Order
                     kind="payment.succeeded",
                     message=f"Payment of {format_money(report.amount, order.currency)} captured.",
                     details=details,
+                    seller_orders=seller_orders,
                 )
             ]
             order.captured_amount, order.paid_at = report.amount, attempt.created_at
@@ -106,6 +107,7 @@ def payment_record(*, actor: Actor, number: str, report: PaymentReport) -> Order
                     kind="payment.failed",
                     message=f"Payment failed: {attempt.failure_reason or 'no reason given'}.",
                     details=details,
+                    seller_orders=seller_orders,
                 )
             ]
         order.save(update_fields=["payment_status", "captured_amount", "paid_at", "updated_at"])

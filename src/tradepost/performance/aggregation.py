@@ -22,11 +22,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from tradepost.core.actors import Role
 from tradepost.core.clock import utc_midnight
+from tradepost.core.transactions import serialise_writers
 from tradepost.disputes.models import Case
 from tradepost.orders.models import LineCancellation, SellerOrder, Shipment
 from tradepost.payments.models import Refund
@@ -183,7 +184,7 @@ def seller_stats_refresh(
     taken = 0
     for _ in range(max_batches):
         with transaction.atomic():
-            _serialise_writers()
+            serialise_writers(LOCK_KEY)
             queue = PendingOrder.objects.order_by("id").values_list("id", "order_id")
             pending = list(queue[:batch])
             if not pending:
@@ -202,18 +203,12 @@ def seller_stats_rebuild() -> int:
     figures, so a change committing during the rebuild is never lost.
     """
     with transaction.atomic():
-        _serialise_writers()
+        serialise_writers(LOCK_KEY)
         tallies = tally(seller_order_facts(SellerOrder.objects.all()))
         SellerDayDuration.objects.all().delete()
         SellerDayStats.objects.all().delete()
         _write(tallies)
     return len(tallies)
-
-
-def _serialise_writers() -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
 
 
 def _seller_days_of(order_ids: Iterable[int]) -> set[SellerDay]:

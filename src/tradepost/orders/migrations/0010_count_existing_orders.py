@@ -1,0 +1,42 @@
+"""Count the orders placed before the payment-status tallies existed, so the revenue report's
+payment statuses include them at once (docs/ledger.md)."""
+
+from datetime import UTC
+from typing import Any
+
+from django.db import migrations
+from django.db.models import Count, F, Sum
+from django.db.models.functions import TruncDate
+
+BATCH = 2_000
+
+
+def count_existing(apps: Any, schema_editor: Any) -> None:
+    Order = apps.get_model("orders", "Order")
+    SellerOrder = apps.get_model("orders", "SellerOrder")
+    PaymentStatusTally = apps.get_model("orders", "PaymentStatusTally")
+    whole = Order.objects.values(
+        "currency", "payment_status", day=TruncDate("created_at", tzinfo=UTC)
+    )
+    parts = SellerOrder.objects.values(
+        "seller_id",
+        currency=F("order__currency"),
+        payment_status=F("order__payment_status"),
+        day=TruncDate("order__created_at", tzinfo=UTC),
+    )
+    for rows in (whole, parts):
+        counted = rows.annotate(orders=Count("pk"), amount=Sum("total_amount")).order_by()
+        PaymentStatusTally.objects.bulk_create(
+            (PaymentStatusTally(merged=True, **row) for row in counted.iterator(chunk_size=BATCH)),
+            batch_size=BATCH,
+        )
+
+
+def uncount(apps: Any, schema_editor: Any) -> None:
+    apps.get_model("orders", "PaymentStatusTally").objects.all().delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [("orders", "0009_payment_status_tallies")]
+
+    operations = [migrations.RunPython(count_existing, uncount)]
