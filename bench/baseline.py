@@ -25,8 +25,8 @@ from bench.threads import run_together
 
 FINISH_GRACE_SECONDS = 15.0  # for the last transaction and closing the connection
 # BEGIN, one conditional stock update per listing (the carts hold three), one insert per table
-# (six), COMMIT: counted as Django's query log counts the API's statements.
-STATEMENTS_PER_ORDER = 1 + 3 + 6 + 1
+# (seven), COMMIT: counted as Django's query log counts the API's statements.
+STATEMENTS_PER_ORDER = 1 + 3 + 7 + 1
 BENCH_SCOPE = hashlib.sha256(b"baseline").hexdigest()  # idempotency keys are per caller
 
 UPDATE_STOCK = """
@@ -55,6 +55,13 @@ INSERT_SELLER_ORDERS = """
     FROM unnest(%s::bigint[], %s::text[], %s::bigint[], %s::bigint[])
         AS parts(seller_id, reference, subtotal, shipping)
     RETURNING id, seller_id
+"""
+INSERT_TALLIES = """
+    INSERT INTO orders_paymentstatustally (
+        currency, day, seller_id, payment_status, orders, amount, merged
+    )
+    SELECT 'USD', (now() AT TIME ZONE 'UTC')::date, seller_id, 'pending', 1, amount, false
+    FROM unnest(%s::bigint[], %s::bigint[]) AS parts(seller_id, amount)
 """
 INSERT_LINES = """
     INSERT INTO orders_orderline (
@@ -170,6 +177,14 @@ def _place(cursor: psycopg.Cursor[Any], cart: Cart, payloads: Payloads, buyer_id
         ],
     ).fetchall()
     part_of = {seller_id: part_id for part_id, seller_id in parts}
+    # The order's own count (no seller) and one per seller, as orders.payment_tallies writes.
+    cursor.execute(
+        INSERT_TALLIES,
+        [
+            [None, *sellers],
+            [total, *(subtotals[seller] + shipping_of[seller] for seller in sellers)],
+        ],
+    )
     cursor.execute(
         INSERT_LINES,
         [
