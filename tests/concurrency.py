@@ -7,7 +7,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 
 from tradepost.core.errors import DomainError
 
@@ -40,3 +40,41 @@ def outcome(result: Any) -> str:
     if isinstance(result, Exception):
         return f"unexpected {type(result).__name__}: {result}"
     return "ok"
+
+
+def commit_late(held: Callable[[], Any], meanwhile: Callable[[], Any]) -> list[Exception]:
+    """Run ``held`` in a transaction that commits only after ``meanwhile`` ran (and committed) on
+    another connection: rows ``held`` wrote take the lower ids, yet commit last. Returns the
+    errors either raised."""
+    written, done = threading.Event(), threading.Event()
+    errors: list[Exception] = []
+
+    def first() -> None:
+        try:
+            with transaction.atomic():
+                held()
+                written.set()
+                if not done.wait(timeout=30):
+                    raise TimeoutError("the other connection did not finish")
+        except Exception as error:  # reported to the test
+            errors.append(error)
+        finally:
+            connection.close()
+
+    def second() -> None:
+        try:
+            if not written.wait(timeout=30):
+                raise TimeoutError("the held transaction did not write")
+            meanwhile()
+        except Exception as error:
+            errors.append(error)
+        finally:
+            done.set()
+            connection.close()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return errors

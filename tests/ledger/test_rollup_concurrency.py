@@ -7,13 +7,10 @@ PostgreSQL hands out ids at insert, not at commit.
 
 from __future__ import annotations
 
-import threading
-from typing import Any
-
 import pytest
-from django.db import connection, transaction
 
 from tests.builders import build_world, pay, place_order
+from tests.concurrency import commit_late
 from tests.ledger.flows import assert_books_agree
 from tradepost.core import clock
 from tradepost.ledger.models import JournalDayTotal, JournalPendingRollup
@@ -30,41 +27,13 @@ def test_a_journal_committing_late_is_counted_once():
     pay(world, place_order(world, {"BOWL": 1, "TEE": 1}))
     slow = place_order(world, {"BOWL": 1})
     fast = place_order(world, {"TEE": 1}, buyer="jane")
-    posted, rolled_up = threading.Event(), threading.Event()
-    errors: list[Any] = []
-
-    def slow_payment() -> None:
-        try:
-            with transaction.atomic():
-                pay(world, slow)  # its journals take the lower ids...
-                posted.set()
-                assert rolled_up.wait(timeout=30)
-            # ...and commit only after the TEE's journals were rolled up
-        except Exception as error:  # reported to the test below
-            errors.append(error)
-        finally:
-            connection.close()
 
     def fast_payment_and_rollup() -> None:
-        try:
-            assert posted.wait(timeout=30)
-            pay(world, fast)
-            ledger_rollup_refresh()
-        except Exception as error:
-            errors.append(error)
-        finally:
-            rolled_up.set()
-            connection.close()
+        pay(world, fast)
+        ledger_rollup_refresh()
 
-    # when
-    threads = [
-        threading.Thread(target=slow_payment),
-        threading.Thread(target=fast_payment_and_rollup),
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    # when the BOWL's journals take the lower ids, and commit after the TEE's were rolled up
+    errors = commit_late(lambda: pay(world, slow), fast_payment_and_rollup)
 
     # then: the TEE was rolled up, the BOWL waits in the queue, and the report counts both
     assert errors == []

@@ -12,10 +12,9 @@ import threading
 from typing import Any
 
 import pytest
-from django.db import connection, transaction
 
 from tests.builders import World, build_world, pay, place_order
-from tests.concurrency import outcome, run_together
+from tests.concurrency import commit_late, outcome, run_together
 from tradepost.core import clock
 from tradepost.orders.models import PaymentStatusTally
 from tradepost.orders.payment_tallies import (
@@ -58,41 +57,13 @@ def test_a_payment_committing_after_a_merge_is_counted_once():
     slow = place_order(world, {"BOWL": 1})
     fast = place_order(world, {"TEE": 1}, buyer="jane")
     payment_tallies_merge()
-    posted, merged = threading.Event(), threading.Event()
-    errors: list[Any] = []
-
-    def slow_payment() -> None:
-        try:
-            with transaction.atomic():
-                pay(world, slow)  # its rows take the lower ids...
-                posted.set()
-                assert merged.wait(timeout=30)
-            # ...and commit only after the TEE's rows were merged
-        except Exception as error:  # reported to the test below
-            errors.append(error)
-        finally:
-            connection.close()
 
     def fast_payment_and_merge() -> None:
-        try:
-            assert posted.wait(timeout=30)
-            pay(world, fast)
-            payment_tallies_merge()
-        except Exception as error:
-            errors.append(error)
-        finally:
-            merged.set()
-            connection.close()
+        pay(world, fast)
+        payment_tallies_merge()
 
-    # when
-    threads = [
-        threading.Thread(target=slow_payment),
-        threading.Thread(target=fast_payment_and_merge),
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    # when the BOWL's rows take the lower ids, and commit after the TEE's were merged
+    errors = commit_late(lambda: pay(world, slow), fast_payment_and_merge)
 
     # then: the BOWL's rows wait for the next merge, and every count holds both payments once
     assert errors == []
