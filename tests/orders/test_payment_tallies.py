@@ -4,16 +4,24 @@ and the rebuild change how many rows hold the counts, never the counts."""
 
 from __future__ import annotations
 
+import importlib
 from io import StringIO
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
+from django.db import connection
 
 from tests.builders import ApiClient, World, place_order
 from tradepost.core import clock
 from tradepost.orders.models import PaymentStatusTally
-from tradepost.orders.payment_tallies import payment_tallies_merge, payment_tallies_rebuild
+from tradepost.orders.payment_tallies import (
+    payment_tallies_merge,
+    payment_tallies_rebuild,
+    tally_order_placed,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -200,5 +208,24 @@ class TestMergeAndRebuild:
         out = StringIO()
         call_command("payment_tallies_rebuild", stdout=out)
         assert out.getvalue().startswith("Rebuilt 5 payment-status counts in ")
+        assert merged_rows() == merged
+        assert not PaymentStatusTally.objects.filter(merged=False).exists()
+
+    def test_the_upgrade_counts_the_orders_placed_before_it(
+        self, world: World, api: ApiClient
+    ) -> None:
+        # given orders placed and paid, their counts merged, and a stray row the upgrade's
+        # count would otherwise add to
+        order = place_order(world, LINES).order
+        place_order(world, {"CAP": 2}, buyer="jane")
+        paid = {"reference": "a", "amount": order.total_amount, "status": "succeeded"}
+        post_ok(api, f"/orders/{order.number}/payments", world.owner.key, paid)
+        payment_tallies_merge()
+        merged = merged_rows()
+        tally_order_placed(order=order, seller_orders=[])
+        # when migration orders 0010 counts the orders
+        upgrade = importlib.import_module("tradepost.orders.migrations.0010_count_existing_orders")
+        upgrade.count_existing(apps, SimpleNamespace(connection=connection))
+        # then it counted each once, as the merges had
         assert merged_rows() == merged
         assert not PaymentStatusTally.objects.filter(merged=False).exists()
