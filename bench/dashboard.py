@@ -14,6 +14,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import connection
+from django.http import StreamingHttpResponse
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
@@ -31,8 +32,11 @@ class PageQuery:
 
 
 def _owner_client() -> Client:
+    owner = User.objects.filter(is_staff=True).order_by("pk").first()
+    if owner is None:
+        raise RuntimeError("the bench's marketplace has no owner to log in as")
     client = Client()
-    client.force_login(User.objects.filter(is_staff=True).order_by("pk").first())
+    client.force_login(owner)
     return client
 
 
@@ -81,6 +85,8 @@ def export_throughput(*, params: dict[str, str]) -> dict[str, Any]:
     client = _owner_client()
     started = time.perf_counter()
     response = client.get(EXPORT_PATH, data=params)
+    if not isinstance(response, StreamingHttpResponse):
+        raise RuntimeError(f"the export answered {response.status_code} without streaming")
     rows = -1  # the header line
     for chunk in response.streaming_content:
         rows += chunk.count(b"\n")
