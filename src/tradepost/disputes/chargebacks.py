@@ -135,7 +135,7 @@ def chargeback_submit_evidence(*, actor: Actor, chargeback_id: UUID | str) -> Ch
             raise Conflict("Build the evidence pack first; it is what the bank receives.")
         # Checked under the chargeback's lock: the bank takes no evidence after its deadline, and
         # the worker records the chargeback as lost (``unanswered_chargebacks_lose``).
-        if clock.now() > chargeback.respond_by:
+        if chargeback.deadline_passed():
             raise Conflict(
                 f"The bank's response deadline passed at "
                 f"{chargeback.respond_by:%Y-%m-%d %H:%M %Z}; evidence can no longer be sent."

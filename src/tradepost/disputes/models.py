@@ -186,6 +186,11 @@ class Chargeback(TimeStampedModel):
     def __str__(self) -> str:
         return f"chargeback {self.amount} {self.currency} on {self.seller_order_id}"
 
+    def deadline_passed(self) -> bool:
+        """The bank takes no evidence after ``respond_by``: the one rule the service enforces and
+        the representation's actions follow."""
+        return clock.now() > self.respond_by
+
 
 def _evidence_path(pack: EvidencePack, filename: str) -> str:
     return f"evidence/{pack.chargeback.public_id}/{pack.public_id}/{filename}"

@@ -195,7 +195,7 @@ def _chargeback_actions(chargeback: Chargeback, viewer: Actor) -> list[str]:
         return []
     actions = CHARGEBACK.actions_for(chargeback.status, viewer.role)
     # The bank takes no evidence after its deadline (chargebacks.chargeback_submit_evidence).
-    if clock.now() > chargeback.respond_by:
+    if chargeback.deadline_passed():
         actions = [action for action in actions if action != "submit_evidence"]
     return actions
 
