@@ -171,6 +171,7 @@ def chargeback_decide(
         if outcome == ChargebackStatus.LOST:
             taken = chargeback_take_back_locked(
                 order=locked.order,
+                seller_orders=locked.seller_orders,
                 seller_order=locked.seller_order,
                 amount=chargeback.amount,
                 reference=str(chargeback.public_id),

@@ -157,6 +157,7 @@ def _refund(locked: LockedCase, actor: Actor, remedy: Remedy) -> tuple[int, int,
         events = refund_locked_seller_order(
             actor=actor,
             order=order,
+            seller_orders=locked.seller_orders,
             seller_order=seller_order,
             amount=amount,
             reason=reason,
@@ -169,7 +170,13 @@ def _refund(locked: LockedCase, actor: Actor, remedy: Remedy) -> tuple[int, int,
         _reload(locked)
         return left, _last_refund_id(seller_order.pk), []
     events = refund_locked_seller_order(
-        actor=actor, order=order, seller_order=seller_order, amount=left, reason=reason, note=note
+        actor=actor,
+        order=order,
+        seller_orders=locked.seller_orders,
+        seller_order=seller_order,
+        amount=left,
+        reason=reason,
+        note=note,
     )
     if FULFILMENT.rule(seller_order.status, FulfilmentStatus.REFUNDED):
         # The refund follows from the resolution; Tradepost ends the seller order, whoever

@@ -81,7 +81,7 @@ def seller_order_lines_cancel(
         for line, quantity in chosen:
             line.quantity_canceled += quantity
         OrderLine.objects.bulk_update([line for line, _ in chosen], ["quantity_canceled"])
-        refund, refund_events = _refund(order, seller_order, amounts, reason, note)
+        refund, refund_events = _refund(order, seller_orders, seller_order, amounts, reason, note)
         cancellation = LineCancellation.objects.create(
             seller_order=seller_order,
             reason=reason,
@@ -171,7 +171,12 @@ def _alternative(
 
 
 def _refund(
-    order: Order, seller_order: SellerOrder, amounts: LineRefundAmounts, reason: str, note: str
+    order: Order,
+    seller_orders: list[SellerOrder],
+    seller_order: SellerOrder,
+    amounts: LineRefundAmounts,
+    reason: str,
+    note: str,
 ) -> tuple[Refund | None, list[OrderEvent]]:
     """Pay back what the canceled units are worth, as Tradepost does for any cancellation."""
     restock = reason != LineCancelReason.OUT_OF_STOCK
@@ -181,6 +186,7 @@ def _refund(
     issued = refund_issue_locked(
         actor=SYSTEM,
         order=order,
+        seller_orders=seller_orders,
         seller_order=seller_order,
         draft=RefundDraft(
             reason=RefundReason.CANCELED,

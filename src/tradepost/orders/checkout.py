@@ -82,8 +82,9 @@ def order_create(*, actor: Actor, cart: Cart, buyer: Buyer | None = None) -> Ord
         for part in parts:
             part.seller_order.order = order
             part.seller_order.reference = f"{order.number}-{part.seller_order.reference}"
-        insert_new([part.seller_order for part in parts])
-        tally_order_placed(order=order, seller_orders=[part.seller_order for part in parts])
+        seller_orders = [part.seller_order for part in parts]
+        insert_new(seller_orders)
+        tally_order_placed(order=order, seller_orders=seller_orders)
         lines = []
         for part in parts:
             for line in part.lines:

@@ -144,11 +144,11 @@ def move_payment(
     kind: str,
     message: str,
     details: dict[str, Any],
-    seller_orders: list[SellerOrder] | None = None,
+    seller_orders: list[SellerOrder],
 ) -> OrderEvent:
     """Change an order's payment status (the caller saves the order); returns the unsaved
-    timeline event. The only way a payment status moves, so the report's counts move here too
-    (``seller_orders``, if the caller holds them, saves reading them)."""
+    timeline event. The only way a payment status moves, so the report's counts of the order
+    and of its parts (``seller_orders``, which every caller holds locked) move here too."""
     check_transition(PAYMENT, current=order.payment_status, target=target, actor=actor)
     previous = order.payment_status
     order.payment_status = target

@@ -39,21 +39,12 @@ WRITE_BATCH = 2_000
 TallyKey = tuple[str, date, int | None, str]
 
 
-def placed_day(order: Order) -> date:
-    return order.created_at.astimezone(UTC).date()
-
-
-def _counted(
-    order: Order, seller_orders: Iterable[tuple[int, int]]
-) -> list[tuple[int | None, int]]:
-    """What one order counts for: itself (no seller) and each seller's part, with its total."""
-    return [(None, order.total_amount), *seller_orders]
-
-
 def _rows(
-    order: Order, parts: list[tuple[int | None, int]], status: str, sign: int
+    order: Order, seller_orders: Iterable[SellerOrder], status: str, sign: int
 ) -> list[PaymentStatusTally]:
-    day = placed_day(order)
+    """What one order counts for: itself (no seller) and each seller's part, with its total."""
+    day = order.created_at.astimezone(UTC).date()
+    parts = [(None, order.total_amount), *((so.seller_id, so.total_amount) for so in seller_orders)]
     return [
         PaymentStatusTally(
             currency=order.currency,
@@ -69,26 +60,18 @@ def _rows(
 
 def tally_order_placed(*, order: Order, seller_orders: Iterable[SellerOrder]) -> None:
     """Count an order just placed (and saved) as pending, in the checkout's transaction."""
-    parts = _counted(order, ((so.seller_id, so.total_amount) for so in seller_orders))
-    PaymentStatusTally.objects.bulk_create(_rows(order, parts, order.payment_status, 1))
+    PaymentStatusTally.objects.bulk_create(_rows(order, seller_orders, order.payment_status, 1))
 
 
 def tally_payment_moved(
-    *, order: Order, previous: str, target: str, seller_orders: Iterable[SellerOrder] | None = None
+    *, order: Order, previous: str, target: str, seller_orders: list[SellerOrder]
 ) -> None:
-    """Move an order's counts from ``previous`` to ``target``, in the move's transaction.
-
-    ``seller_orders`` are the order's parts if the caller holds them; otherwise they are read.
-    """
+    """Move the counts of an order and its parts (``seller_orders``) from ``previous`` to
+    ``target``, in the move's transaction."""
     if previous == target:
         return
-    if seller_orders is None:
-        totals = SellerOrder.objects.filter(order=order).values_list("seller_id", "total_amount")
-        parts = _counted(order, totals)
-    else:
-        parts = _counted(order, ((so.seller_id, so.total_amount) for so in seller_orders))
     PaymentStatusTally.objects.bulk_create(
-        _rows(order, parts, previous, -1) + _rows(order, parts, target, 1)
+        _rows(order, seller_orders, previous, -1) + _rows(order, seller_orders, target, 1)
     )
 
 
@@ -102,24 +85,28 @@ def payment_tallies_merge(*, batch: int = MERGE_BATCH, max_batches: int = MERGE_
     for _ in range(max_batches):
         with transaction.atomic():
             serialise_writers(LOCK_KEY)
+            columns = ("id", "currency", "day", "seller_id", "payment_status", "orders", "amount")
             fresh = list(
                 PaymentStatusTally.objects.filter(merged=False)
                 .order_by("id")
-                .values_list("id", "currency", "day", "seller_id", "payment_status")[:batch]
+                .values_list(*columns)[:batch]
             )
             if not fresh:
                 break
-            keys = {row[1:] for row in fresh}
+            keys = {row[1:5] for row in fresh}
             merged = [
                 row
                 for row in PaymentStatusTally.objects.filter(
                     merged=True, day__in={key[1] for key in keys}
-                ).values_list("id", "currency", "day", "seller_id", "payment_status")
-                if row[1:] in keys
+                ).values_list(*columns)
+                if row[1:5] in keys
             ]
-            ids = [row[0] for row in fresh] + [row[0] for row in merged]
-            sums = _sums(PaymentStatusTally.objects.filter(pk__in=ids))
-            PaymentStatusTally.objects.filter(pk__in=ids).delete()
+            sums: dict[TallyKey, tuple[int, int]] = {}
+            for _pk, currency, day, seller_id, status, orders, amount in fresh + merged:
+                key = (currency, day, seller_id, status)
+                before = sums.get(key, (0, 0))
+                sums[key] = (before[0] + orders, before[1] + amount)
+            PaymentStatusTally.objects.filter(pk__in=[row[0] for row in fresh + merged]).delete()
             _write(sums)
         taken += len(fresh)
     return taken
@@ -162,18 +149,6 @@ def _counts(rows: QuerySet[Any], *, amount: str) -> Iterable[dict[str, Any]]:
 
 def _pair(row: Mapping[str, Any]) -> tuple[int, int]:
     return int(row["count"]), int(row["total"] or 0)
-
-
-def _sums(rows: QuerySet[PaymentStatusTally]) -> dict[TallyKey, tuple[int, int]]:
-    grouped = (
-        rows.values("currency", "day", "seller_id", "payment_status")
-        .annotate(count=Sum("orders"), total=Sum("amount"))
-        .order_by()
-    )
-    return {
-        (row["currency"], row["day"], row["seller_id"], row["payment_status"]): _pair(row)
-        for row in grouped
-    }
 
 
 def _write(sums: dict[TallyKey, tuple[int, int]]) -> int:

@@ -173,6 +173,7 @@ def seller_order_cancel(*, actor: Actor, reference: str, reason: str) -> OrderBu
             events += refund_locked_seller_order(
                 actor=SYSTEM,
                 order=order,
+                seller_orders=seller_orders,
                 seller_order=seller_order,
                 amount=owed,
                 reason="canceled",

@@ -34,9 +34,15 @@ class TakenBack:
 
 
 def chargeback_take_back_locked(
-    *, order: Order, seller_order: SellerOrder, amount: int, reference: str
+    *,
+    order: Order,
+    seller_orders: list[SellerOrder],
+    seller_order: SellerOrder,
+    amount: int,
+    reference: str,
 ) -> TakenBack:
-    """Take ``amount`` back from a seller order whose order the caller has locked.
+    """Take ``amount`` back from ``seller_order``, one of the ``seller_orders`` of an order the
+    caller has locked.
 
     Takes at most what the seller order still holds: a part refunded in the meantime was already
     given back, and the bank is shown that refund in the evidence (credit processed).
@@ -89,6 +95,7 @@ def chargeback_take_back_locked(
             "chargeback": reference,
             "commission_reversed_amount": refund.commission_reversed_amount,
         },
+        seller_orders=seller_orders,
     )
     event.seller_order = seller_order
     order.save(update_fields=["refunded_amount", "payment_status", "updated_at"])

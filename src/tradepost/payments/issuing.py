@@ -72,9 +72,15 @@ class IssuedRefund:
 
 
 def refund_issue_locked(
-    *, actor: Actor, order: Order, seller_order: SellerOrder, draft: RefundDraft
+    *,
+    actor: Actor,
+    order: Order,
+    seller_orders: list[SellerOrder],
+    seller_order: SellerOrder,
+    draft: RefundDraft,
 ) -> IssuedRefund:
-    """Refund a seller order whose order (and, for lines, whose lines) the caller has locked.
+    """Refund ``seller_order``, one of the ``seller_orders`` of an order the caller has locked
+    (and, for lines, whose lines it has locked).
 
     Asks the provider, writes the refund and the money it moves, publishes ``refund.created``, and
     returns the (unsaved) timeline events. A shipped, delivered or completed seller order that is
@@ -136,7 +142,7 @@ def refund_issue_locked(
     if draft.proofs:
         refund.proofs.add(*draft.proofs)
     restocked = _record_lines(refund, draft.lines, restock=draft.restock) if draft.lines else []
-    events = [_refund_event(mover, order, seller_order, refund, draft, restocked)]
+    events = [_refund_event(mover, order, seller_orders, seller_order, refund, draft, restocked)]
     order.save(update_fields=["refunded_amount", "payment_status", "updated_at"])
     fully = seller_order.refunded_amount == seller_order.total_amount
     if fully and is_refundable_status(seller_order.status):
@@ -256,6 +262,7 @@ def restock_listings(units: list[tuple[OrderLine, int]]) -> None:
 def _refund_event(
     actor: Actor,
     order: Order,
+    seller_orders: list[SellerOrder],
     seller_order: SellerOrder,
     refund: Refund,
     draft: RefundDraft,
@@ -300,6 +307,7 @@ def _refund_event(
         kind="refund.issued",
         message=f"{seller_order.reference}: refunded {money}{what} ({refund.reason}).",
         details=details,
+        seller_orders=seller_orders,
     )
     event.seller_order = seller_order
     return event

@@ -146,7 +146,11 @@ def refund_request_approve(
             proofs=list(request.proofs.all()),
         )
         issued = refund_issue_locked(
-            actor=actor, order=order, seller_order=seller_order, draft=draft
+            actor=actor,
+            order=order,
+            seller_orders=seller_orders,
+            seller_order=seller_order,
+            draft=draft,
         )
         _decide(request, actor, RefundRequestStatus.APPROVED, note)
         events: list[OrderEvent] = [

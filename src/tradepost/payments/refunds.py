@@ -107,7 +107,11 @@ def refund_create(
             policy_override_note=policy_override_note.strip(),
         )
         issued = refund_issue_locked(
-            actor=actor, order=order, seller_order=seller_order, draft=draft
+            actor=actor,
+            order=order,
+            seller_orders=seller_orders,
+            seller_order=seller_order,
+            draft=draft,
         )
         events += issued.events
         if goodwill is not None:

@@ -127,7 +127,7 @@ def payment_record(*, actor: Actor, number: str, report: PaymentReport) -> Order
 def payment_retry(*, actor: Actor, number: str) -> OrderBundle:
     """After a failed payment the buyer may try again: the order waits for a new result."""
     with unit_of_work():
-        order, _ = _lock_order(actor=actor, number=number)
+        order, seller_orders = _lock_order(actor=actor, number=number)
         # As in payment_record: the table and the actor's role first, then the order's own state.
         check_transition(
             PAYMENT, current=order.payment_status, target=PaymentStatus.PENDING, actor=actor
@@ -140,6 +140,7 @@ def payment_retry(*, actor: Actor, number: str) -> OrderBundle:
             kind="payment.retry",
             message="Payment retry requested.",
             details={},
+            seller_orders=seller_orders,
         )
         order.save(update_fields=["payment_status", "updated_at"])
         event.save()
@@ -147,14 +148,25 @@ def payment_retry(*, actor: Actor, number: str) -> OrderBundle:
 
 
 def refund_locked_seller_order(
-    *, actor: Actor, order: Order, seller_order: SellerOrder, amount: int, reason: str, note: str
+    *,
+    actor: Actor,
+    order: Order,
+    seller_orders: list[SellerOrder],
+    seller_order: SellerOrder,
+    amount: int,
+    reason: str,
+    note: str,
 ) -> list[OrderEvent]:
     """Refund ``amount`` of a seller order whose order the caller has locked (a cancellation's
     refund, say). Returns the timeline events for the caller to write with its own; publishes
     ``refund.created``. payments.refunds has the whole story."""
     draft = RefundDraft(reason=reason, note=note, amount=amount)
     return refund_issue_locked(
-        actor=actor, order=order, seller_order=seller_order, draft=draft
+        actor=actor,
+        order=order,
+        seller_orders=seller_orders,
+        seller_order=seller_order,
+        draft=draft,
     ).events
 
 

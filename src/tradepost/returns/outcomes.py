@@ -77,7 +77,11 @@ def return_refund(*, actor: Actor, return_id: UUID | str, inspection: Inspection
             proofs=list(ret.proofs.all()),
         )
         issued = refund_issue_locked(
-            actor=actor, order=locked.order, seller_order=seller_order, draft=draft
+            actor=actor,
+            order=locked.order,
+            seller_orders=locked.seller_orders,
+            seller_order=seller_order,
+            draft=draft,
         )
         ret.refund, ret.inspection_note = issued.refund, inspection.note.strip()
         ret.restocked = inspection.restock
