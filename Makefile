@@ -5,8 +5,11 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 PYTEST_WORKERS ?= 2
+# make test-clock: days to move the clock by, one run each (two years ahead, one year back)
+CLOCK_SHIFT_DAYS ?= 730 -365
+CHROMIUM := /usr/bin/chromium
 
-.PHONY: run install dev test lint test-postgres test-sqlite bench docs clean
+.PHONY: run install dev test lint test-postgres test-sqlite test-clock bench docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,8 +35,11 @@ run: install
 	$(BIN)/tradepost worker & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
 		$(BIN)/tradepost serve
 
-## test: lint, type-check, then the whole suite on PostgreSQL and on SQLite
-test: lint test-postgres test-sqlite
+## test: lint, type-check, the whole suite on PostgreSQL and on SQLite, the clock moved
+test: lint test-postgres test-sqlite test-clock
+	@# Without Chromium the browser tests skip, one line each in a long report: say so last.
+	@[ -x $(CHROMIUM) ] || echo "make test: the browser tests (tests/dashboard/browser) did NOT run:" \
+		"no Chromium at $(CHROMIUM). To run them: sudo apt-get install -y chromium && make test"
 
 lint: dev
 	$(BIN)/ruff check src tests bench
@@ -48,6 +54,15 @@ test-postgres: dev
 test-sqlite: dev
 	DATABASE_URL= TRADEPOST_REQUIRE_DATABASE=sqlite \
 		$(BIN)/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider
+
+## test-clock: the time-sensitive tests (tests/time_sensitive.py) with the clock moved years away
+test-clock: dev
+	@for days in $(CLOCK_SHIFT_DAYS); do \
+		echo "time-sensitive tests with the clock moved $$days days"; \
+		DATABASE_URL=$(TEST_DATABASE_URL) TRADEPOST_REQUIRE_DATABASE=postgresql \
+		TRADEPOST_TEST_CLOCK_SHIFT_DAYS=$$days \
+			$(BIN)/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider -m time_sensitive || exit 1; \
+	done
 
 ## bench: 100k orders in PostgreSQL, then API throughput and list latency (see docs/operations.md)
 bench: dev

@@ -3,6 +3,7 @@ of PostgreSQL's row locks race two writers."""
 
 from __future__ import annotations
 
+import contextvars
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -26,12 +27,19 @@ def run_together(workers: int, task: Callable[[int], Any]) -> list[Any]:
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=body, args=(i,)) for i in range(workers)]
+    threads = [_thread(body, i) for i in range(workers)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
     return results
+
+
+def _thread(target: Callable[..., None], *args: Any) -> threading.Thread:
+    """A thread that runs in a copy of the test's context, so it reads the time the test pinned
+    (tests/clock.py); a plain thread starts with an empty context, on the real clock."""
+    context = contextvars.copy_context()
+    return threading.Thread(target=context.run, args=(target, *args))
 
 
 def outcome(result: Any) -> str:
@@ -72,7 +80,7 @@ def commit_late(held: Callable[[], Any], meanwhile: Callable[[], Any]) -> list[E
             done.set()
             connection.close()
 
-    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    threads = [_thread(first), _thread(second)]
     for thread in threads:
         thread.start()
     for thread in threads:

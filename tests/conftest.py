@@ -4,32 +4,48 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from django.db import connection
 
+from tests import clock, time_sensitive
 from tests.builders import ApiClient, World, build_world
 from tests.notifications.smtp import SmtpSink
 
 
-def pytest_report_header(config: pytest.Config) -> str:
-    return f"database under test: {connection.vendor}"
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    # The date too: make test-clock runs the time-sensitive tests with the clock years away.
+    return [
+        f"database under test: {connection.vendor}",
+        f"clock: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
+    ]
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    time_sensitive.move_the_clock()
     required = os.environ.get("TRADEPOST_REQUIRE_DATABASE")
     if required and connection.vendor != required:
         pytest.exit(f"expected to run on {required}, but DATABASE_URL gives {connection.vendor}", 1)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    time_sensitive.mark(items)
     if connection.vendor == "postgresql":
         return
     skip = pytest.mark.skip(reason="needs PostgreSQL row locks under real concurrency")
     for item in items:
         if "postgres_only" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def clock_restored() -> Iterator[clock.TestClock]:
+    """Every test starts on the real clock and ends on it, whatever it pinned (tests/clock.py)."""
+    current = clock.start()
+    yield current
+    current.close()
 
 
 @pytest.fixture(autouse=True)

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from tests import clock
 from tests.builders import (
     ADDRESS,
     ApiClient,
@@ -1168,7 +1169,6 @@ class TestDisputeScope:
 
     @pytest.fixture
     def disputes(self, tenants: Tenancy, settings: Any, tmp_path: Any) -> JaneDisputes:
-        from datetime import UTC, datetime
 
         from tradepost.disputes.chargebacks import ChargebackNotice, chargeback_record
         from tradepost.disputes.evidence import evidence_pack_build
@@ -1185,9 +1185,7 @@ class TestDisputeScope:
         chargeback = chargeback_record(
             actor=world.owner.actor,
             number=tenants.jane_orders["pending"].order.number,
-            notice=ChargebackNotice(
-                amount=500, reason="fraudulent", respond_by=datetime(2030, 1, 1, tzinfo=UTC)
-            ),
+            notice=ChargebackNotice(amount=500, reason="fraudulent", respond_by=clock.ahead(30)),
         )
         pack = evidence_pack_build(actor=world.owner.actor, chargeback_id=chargeback.public_id)
         return JaneDisputes(
@@ -1268,7 +1266,7 @@ class TestDisputeScope:
         recorded = api.post(
             f"/orders/{number}/chargebacks",
             tenants.caller(role).key,
-            {"amount": 100, "reason": "general", "respond_by": "2030-01-01T00:00:00Z"},
+            {"amount": 100, "reason": "general", "respond_by": clock.ahead(30).isoformat()},
         )
         assert (opened.status, recorded.status) == (404, 404), (opened, recorded)
         assert database_state() == before
@@ -1277,7 +1275,7 @@ class TestDisputeScope:
         self, api: ApiClient, tenants: Tenancy
     ):
         number = tenants.john_acme.order.number
-        body = {"amount": 100, "reason": "general", "respond_by": "2030-01-01T00:00:00Z"}
+        body = {"amount": 100, "reason": "general", "respond_by": clock.ahead(30).isoformat()}
         before = database_state()
         for party in (tenants.acme, tenants.john):
             assert api.post(f"/orders/{number}/chargebacks", party.key, body).status == 403

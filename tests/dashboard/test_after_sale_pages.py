@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from tests.builders import World, pay, place_order
 from tests.dashboard.pages import signed_in
 from tests.messaging import files
-from tests.payments.flows import days_later, delivered_order, reference_of
+from tests.payments.flows import delivered_order, reference_of
 from tradepost.orders.models import LineCancellation, SellerOrder
 from tradepost.payments.models import Refund, RefundRequest
 
@@ -31,7 +31,7 @@ class TestTheBuyersPage:
         assert "Request a refund" in html
 
     def test_after_the_window_there_is_no_request_form(self, world: World):
-        bundle = delivered_order(world, {"MUG": 1}, at=days_later(-31))
+        bundle = delivered_order(world, {"MUG": 1}, days_ago=31)
         html = signed_in(world.buyers["john"]).get(_page(bundle.order.number)).content.decode()
         assert "The refund window closed on" in html
         assert "Request a refund" not in html
@@ -107,7 +107,7 @@ class TestTheOwnersPartialRefund:
         assert "1 \N{MULTIPLICATION SIGN} MUG" in owner.get(_page(number)).content.decode()
 
     def test_past_the_window_asks_for_the_override_note(self, world: World):
-        bundle = delivered_order(world, {"MUG": 1}, at=days_later(-40))
+        bundle = delivered_order(world, {"MUG": 1}, days_ago=40)
         response = signed_in(world.owner).post(
             f"/dashboard/orders/{bundle.order.number}/seller-orders/{reference_of(bundle)}"
             "/refunds/",

@@ -10,10 +10,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from tests import clock
 from tests.builders import World
 from tests.dashboard.pages import buttons, signed_in
 from tests.disputes.flows import delivered_order, paid_order, reference_of
-from tradepost.core import clock
 from tradepost.disputes.models import Case, Chargeback, EvidencePack
 from tradepost.disputes.services import case_open
 
@@ -146,25 +146,24 @@ class TestTheCasePage:
 
 class TestCountersAndLists:
     def test_the_orders_list_counts_open_and_overdue_disputes(self, world: World) -> None:
-        opened_at = datetime(2026, 5, 4, 8, 0, tzinfo=UTC)
+        opened_at = clock.travel_to(datetime(2026, 5, 4, 8, 0, tzinfo=UTC))
         first, second = paid_order(world), paid_order(world)
-        with clock.frozen_at(opened_at):
-            for bundle in (first, second):
-                case_open(
-                    actor=world.buyers["john"].actor,
-                    reference=reference_of(bundle),
-                    kind="late_shipment",
-                    description="x",
-                )
-        with clock.frozen_at(opened_at + timedelta(hours=30)):
+        for bundle in (first, second):
             case_open(
-                actor=world.owner.actor,
-                reference=reference_of(first),
-                kind="other",
-                description="A fresh one.",
+                actor=world.buyers["john"].actor,
+                reference=reference_of(bundle),
+                kind="late_shipment",
+                description="x",
             )
-            page = signed_in(world.owner).get("/dashboard/orders/").content.decode()
-            overdue = signed_in(world.owner).get("/dashboard/disputes/?overdue=on")
+        clock.travel_to(opened_at + timedelta(hours=30))
+        case_open(
+            actor=world.owner.actor,
+            reference=reference_of(first),
+            kind="other",
+            description="A fresh one.",
+        )
+        page = signed_in(world.owner).get("/dashboard/orders/").content.decode()
+        overdue = signed_in(world.owner).get("/dashboard/disputes/?overdue=on")
         assert re.search(r"<strong>3</strong> open disputes", page)
         assert re.search(r"<strong>2</strong> overdue", page)
         rows = overdue.content.decode().split("<tbody>")[1]
@@ -201,7 +200,11 @@ class TestChargebackOnTheDashboard:
         owner = signed_in(world.owner)
         recorded = owner.post(
             f"/dashboard/orders/{number}/chargebacks/{reference}/",
-            {"amount": "1000", "reason": "not_received", "respond_by": "2030-01-01T12:00"},
+            {
+                "amount": "1000",
+                "reason": "not_received",
+                "respond_by": f"{clock.ahead(30):%Y-%m-%dT%H:%M}",
+            },
         )
         assert recorded.status_code == 302, recorded.content[:400]
         location = recorded["Location"]

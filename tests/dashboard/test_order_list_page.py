@@ -11,9 +11,9 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from tests import clock
 from tests.builders import ADDRESS, World, pay, place_order
 from tests.dashboard.pages import order_numbers, signed_in
-from tradepost.core import clock
 from tradepost.orders import services
 from tradepost.orders.checkout import Cart, CartLine, Contact, order_create
 
@@ -83,25 +83,25 @@ class TestSearchFiltersAndSort:
         assert order_numbers(html) == [paid_acme]
 
     def test_date_presets_and_custom_ranges(self, world: World) -> None:
-        with clock.frozen_at(NOW - timedelta(days=20)):
-            old = place_order(world, {"MUG": 1}).order.number
-        with clock.frozen_at(NOW - timedelta(days=3)):
-            recent = place_order(world, {"MUG": 1}).order.number
-        with clock.frozen_at(NOW - timedelta(hours=1)):
-            today = place_order(world, {"MUG": 1}).order.number
+        clock.travel_to(NOW - timedelta(days=20))
+        old = place_order(world, {"MUG": 1}).order.number
+        clock.travel_to(NOW - timedelta(days=3))
+        recent = place_order(world, {"MUG": 1}).order.number
+        clock.travel_to(NOW - timedelta(hours=1))
+        today = place_order(world, {"MUG": 1}).order.number
         client = signed_in(world.owner)
-        with clock.frozen_at(NOW):
-            for query, expected in (
-                ({"period": "today"}, [today]),
-                ({"period": "7d"}, [today, recent]),
-                ({"period": "30d"}, [today, recent, old]),
-                (
-                    {"period": "custom", "created_from": "2026-10-31", "created_to": "2026-11-17"},
-                    [recent, old],
-                ),
-            ):
-                html = client.get("/dashboard/orders/", query).content.decode()
-                assert order_numbers(html) == expected, query
+        clock.travel_to(NOW)
+        for query, expected in (
+            ({"period": "today"}, [today]),
+            ({"period": "7d"}, [today, recent]),
+            ({"period": "30d"}, [today, recent, old]),
+            (
+                {"period": "custom", "created_from": "2026-10-31", "created_to": "2026-11-17"},
+                [recent, old],
+            ),
+        ):
+            html = client.get("/dashboard/orders/", query).content.decode()
+            assert order_numbers(html) == expected, query
 
     def test_sort_by_amount_both_ways(self, world: World) -> None:
         cheap = place_order(world, {"MUG": 1}).order.number
@@ -176,10 +176,10 @@ class TestPagesAndHtmx:
         assert next(iter(SORT_LABELS)) == "-created_at"
 
     def test_a_row_reads_like_the_seed(self, world: World) -> None:
-        with clock.frozen_at(NOW - timedelta(hours=2)):
-            number = place_order(world, {"MUG": 2, "TEE": 1}).order.number  # 25.00 + 20.00
-        with clock.frozen_at(NOW):
-            html = signed_in(world.owner).get("/dashboard/orders/").content.decode()
+        clock.travel_to(NOW - timedelta(hours=2))
+        number = place_order(world, {"MUG": 2, "TEE": 1}).order.number  # 25.00 + 20.00
+        clock.travel_to(NOW)
+        html = signed_in(world.owner).get("/dashboard/orders/").content.decode()
         row = html[html.index(f"#{number}") :]
         for text in ("John Doe", "2 hours ago", "$45.00", "Awaiting payment", "Pending"):
             assert text in row[:1500], text
@@ -187,18 +187,18 @@ class TestPagesAndHtmx:
 
 class TestCounters:
     def test_counts_what_waits_on_sellers(self, world: World) -> None:
-        with clock.frozen_at(NOW - timedelta(hours=60)):
-            late = pay(world, place_order(world, {"MUG": 1}))  # past the 48 h SLA
-        with clock.frozen_at(NOW - timedelta(hours=1)):
-            fresh = pay(world, place_order(world, {"BOWL": 1}))
-            to_ship = pay(world, place_order(world, {"TEE": 1}))
-            services.seller_order_acknowledge(
-                actor=world.owner.actor, reference=to_ship.seller_orders[0].seller_order.reference
-            )
-        with clock.frozen_at(NOW):
-            owner_html = signed_in(world.owner).get("/dashboard/orders/").content.decode()
-            acme_html = signed_in(world.members["acme"]).get("/dashboard/orders/").content.decode()
-            late_list = signed_in(world.owner).get("/dashboard/orders/?late=on").content.decode()
+        clock.travel_to(NOW - timedelta(hours=60))
+        late = pay(world, place_order(world, {"MUG": 1}))  # past the 48 h SLA
+        clock.travel_to(NOW - timedelta(hours=1))
+        fresh = pay(world, place_order(world, {"BOWL": 1}))
+        to_ship = pay(world, place_order(world, {"TEE": 1}))
+        services.seller_order_acknowledge(
+            actor=world.owner.actor, reference=to_ship.seller_orders[0].seller_order.reference
+        )
+        clock.travel_to(NOW)
+        owner_html = signed_in(world.owner).get("/dashboard/orders/").content.decode()
+        acme_html = signed_in(world.members["acme"]).get("/dashboard/orders/").content.decode()
+        late_list = signed_in(world.owner).get("/dashboard/orders/?late=on").content.decode()
         assert "<strong>2</strong> awaiting acknowledgement" in owner_html
         assert "<strong>1</strong> late (past SLA)" in owner_html
         assert "<strong>1</strong> to ship" in owner_html

@@ -6,9 +6,10 @@ import re
 
 import pytest
 
+from tests import clock
 from tests.builders import World
 from tests.dashboard.pages import signed_in
-from tests.performance.flows import at, march, paid_at, refreshed
+from tests.performance.flows import march, paid_at, refreshed
 from tradepost.orders import services as fulfilment
 
 pytestmark = pytest.mark.django_db
@@ -25,10 +26,10 @@ def late_week(world: World) -> World:
     """In the week of March 3, acme acknowledged one order on time and one 3 days late."""
     acme = world.members["acme"].actor
     on_time, late = (paid_at(world, march(3, 8), {sku: 1}) for sku in ("MUG", "BOWL"))
-    with at(march(3, 12)):
-        fulfilment.seller_order_acknowledge(actor=acme, reference=on_time)
-    with at(march(6, 12)):
-        fulfilment.seller_order_acknowledge(actor=acme, reference=late)
+    clock.travel_to(march(3, 12))
+    fulfilment.seller_order_acknowledge(actor=acme, reference=on_time)
+    clock.travel_to(march(6, 12))
+    fulfilment.seller_order_acknowledge(actor=acme, reference=late)
     refreshed()
     return world
 
@@ -44,8 +45,8 @@ def _cell(html: str, period: str, figure: str) -> str:
 class TestScorecardPage:
     def test_a_seller_reads_its_own_weeks_with_a_chart(self, late_week: World):
         # when
-        with at(march(12, 9)):
-            page = signed_in(late_week.members["acme"]).get(scorecard("acme"))
+        clock.travel_to(march(12, 9))
+        page = signed_in(late_week.members["acme"]).get(scorecard("acme"))
         # then
         assert page.status_code == 200
         html = page.content.decode()
@@ -56,8 +57,8 @@ class TestScorecardPage:
         assert "Late: " in html  # the chart's description reads the same figures
 
     def test_the_navigation_takes_a_seller_to_its_own(self, late_week: World):
-        with at(march(12, 9)):
-            page = signed_in(late_week.members["acme"]).get("/dashboard/scorecard/")
+        clock.travel_to(march(12, 9))
+        page = signed_in(late_week.members["acme"]).get("/dashboard/scorecard/")
         assert page.status_code == 200
         assert "Scorecard: Acme" in page.content.decode()
 
@@ -71,8 +72,8 @@ class TestScorecardPage:
 class TestSellerPerformancePage:
     def test_the_owner_ranks_sellers_and_links_each_scorecard(self, late_week: World):
         # when
-        with at(march(12, 9)):
-            page = signed_in(late_week.owner).get(RANKING, {"sort": "-late_rate_bps"})
+        clock.travel_to(march(12, 9))
+        page = signed_in(late_week.owner).get(RANKING, {"sort": "-late_rate_bps"})
         # then
         assert page.status_code == 200
         html = page.content.decode()

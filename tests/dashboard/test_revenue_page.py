@@ -11,6 +11,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from tests import clock
 from tests.builders import ApiClient, World, pay, place_order
 from tests.dashboard.pages import signed_in
 from tests.ledger.autumn import autumn
@@ -22,7 +23,6 @@ from tests.ledger.revenue_scenario import (
     TOTALS,
     build_november,
 )
-from tradepost.core import clock
 from tradepost.dashboard.charts import revenue_chart
 from tradepost.ledger.selectors import RevenuePeriod
 
@@ -129,8 +129,8 @@ class TestSameNumbersAsTheApi:
         self, world: World, api: ApiClient, preset: str, first: str
     ) -> None:
         build_november(world)
-        with clock.frozen_at(NOV_20):
-            _, html = open_page(signed_in(world.owner), period=preset)
+        clock.travel_to(NOV_20)
+        _, html = open_page(signed_in(world.owner), period=preset)
         params = {"from": first, "to": "2026-11-20"}
         body = api.get("/reports/revenue", world.owner.key, **params).json()
         assert headline(html) == {name: body["totals"][name] for name in HEADLINE}
@@ -139,8 +139,8 @@ class TestSameNumbersAsTheApi:
 
     def test_without_a_period_it_shows_the_last_30_days(self, world: World) -> None:
         build_november(world)
-        with clock.frozen_at(NOV_20):
-            status, html = open_page(signed_in(world.owner))
+        clock.travel_to(NOV_20)
+        status, html = open_page(signed_in(world.owner))
         assert status == 200
         assert "Oct 22, 2026 \u2013 Nov 20, 2026" in html
         assert headline(html)["sales_amount"] == 2500 + 5800 + 2000
@@ -267,13 +267,13 @@ class TestQueries:
 
     def test_the_number_of_queries_does_not_grow_with_the_orders(self, world: World) -> None:
         client = signed_in(world.owner)
-        with clock.frozen_at(datetime(2026, 11, 2, 12, 0, tzinfo=UTC)):
-            pay(world, place_order(world, {"MUG": 1}))
+        clock.travel_to(datetime(2026, 11, 2, 12, 0, tzinfo=UTC))
+        pay(world, place_order(world, {"MUG": 1}))
         few = self.count(client)
         build_november(world)
         for day in range(1, 11):
-            with clock.frozen_at(datetime(2026, 11, day, 8, 0, tzinfo=UTC)):
-                pay(world, place_order(world, {"BOWL": 1, "CAP": 1}, buyer="jane"))
+            clock.travel_to(datetime(2026, 11, day, 8, 0, tzinfo=UTC))
+            pay(world, place_order(world, {"BOWL": 1, "CAP": 1}, buyer="jane"))
         assert self.count(client) == few
 
 

@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from tests import clock
 from tests.builders import World, pay, place_order
 from tests.dashboard.pages import signed_in
-from tradepost.core import clock
 
 pytestmark = pytest.mark.django_db
 
@@ -24,13 +24,13 @@ def _items(html: str, section: str) -> list[str]:
 
 class TestQueue:
     def test_shows_time_left_and_marks_late_orders(self, world: World) -> None:
-        with clock.frozen_at(NOW - timedelta(hours=50)):
-            late = pay(world, place_order(world, {"MUG": 1})).order.number
-        with clock.frozen_at(NOW - timedelta(hours=3)):
-            fresh = pay(world, place_order(world, {"BOWL": 1})).order.number
-            pay(world, place_order(world, {"TEE": 1}))  # bolt's, not acme's
-        with clock.frozen_at(NOW):
-            html = signed_in(world.members["acme"]).get("/dashboard/queue/").content.decode()
+        clock.travel_to(NOW - timedelta(hours=50))
+        late = pay(world, place_order(world, {"MUG": 1})).order.number
+        clock.travel_to(NOW - timedelta(hours=3))
+        fresh = pay(world, place_order(world, {"BOWL": 1})).order.number
+        pay(world, place_order(world, {"TEE": 1}))  # bolt's, not acme's
+        clock.travel_to(NOW)
+        html = signed_in(world.members["acme"]).get("/dashboard/queue/").content.decode()
         assert _items(html, "to-acknowledge") == [(" is-late", late), ("", fresh)]
         assert "45 hours left to acknowledge" in html
         assert "2 hours overdue to acknowledge" in html

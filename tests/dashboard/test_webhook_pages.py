@@ -12,12 +12,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from tests import clock
 from tests.builders import World, pay, place_order
 from tests.dashboard.pages import signed_in
 from tests.notifications.flows import run_worker
 from tests.webhooks import conftest as webhook_fixtures
 from tests.webhooks.receiver import Receiver
-from tradepost.core import clock
 from tradepost.dashboard.views import webhooks as webhook_views
 from tradepost.webhooks import services
 from tradepost.webhooks.models import WebhookDelivery, WebhookEndpoint
@@ -262,11 +262,12 @@ class TestEndpointPage:
         self, world: World
     ) -> None:
         # given
+        clock.travel_to(datetime(2026, 3, 1, 11, 0, tzinfo=UTC))
         created = services.endpoint_create(actor=world.owner.actor, url=HOOK_URL)
         owner = signed_in(world.owner)
         # when
-        with clock.frozen_at(datetime(2026, 3, 1, 12, 0, tzinfo=UTC)):
-            response = owner.post(_page(created.endpoint, "rotate-secret"))
+        clock.travel_to(datetime(2026, 3, 1, 12, 0, tzinfo=UTC))
+        response = owner.post(_page(created.endpoint, "rotate-secret"))
         # then
         assert response.status_code == 200
         endpoint = WebhookEndpoint.objects.get()
@@ -277,8 +278,8 @@ class TestEndpointPage:
             _plain(page)
         )
         # and the page read back names the expiry but shows no secret
-        with clock.frozen_at(datetime(2026, 3, 1, 13, 0, tzinfo=UTC)):
-            later = _text(owner.get(_page(endpoint)))
+        clock.travel_to(datetime(2026, 3, 1, 13, 0, tzinfo=UTC))
+        later = _text(owner.get(_page(endpoint)))
         assert endpoint.secret not in later
         assert created.secret not in later
         assert "The previous secret also signs until" in later

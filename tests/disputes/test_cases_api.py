@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from tests import clock
 from tests.builders import ApiClient, World
 from tests.disputes.flows import (
     delivered_order,
@@ -19,7 +20,6 @@ from tests.disputes.flows import (
 )
 from tests.messaging.files import png, upload
 from tests.messaging.flows import upload as upload_files
-from tradepost.core import clock
 from tradepost.core.dispatch import outbox_dispatch
 from tradepost.core.models import OutboxEvent
 from tradepost.notifications.models import Notification, OutgoingEmail
@@ -291,33 +291,31 @@ class TestDueTimesAndOverdue:
     def test_each_step_is_due_in_the_response_hours_and_shows_when_overdue(
         self, api: ApiClient, world: World
     ):
-        opened_at = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+        opened_at = clock.travel_to(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
         bundle = paid_order(world)
         owner = world.owner
-        with clock.frozen_at(opened_at):
-            case = open_case(api, world.buyers["john"], reference_of(bundle), "late_shipment")
+        case = open_case(api, world.buyers["john"], reference_of(bundle), "late_shipment")
         assert datetime.fromisoformat(case["due_at"]) == opened_at + timedelta(hours=24)
-        with clock.frozen_at(opened_at + timedelta(hours=23)):
-            assert api.get("/disputes", owner.key, overdue=True).json()["items"] == []
-        with clock.frozen_at(opened_at + timedelta(hours=25)):
-            overdue = api.get("/disputes", owner.key, overdue=True).json()["items"]
-            assert [(c["id"], c["overdue"], c["awaiting"]) for c in overdue] == [
-                (case["id"], True, "seller")
-            ]
-            # the seller answers late; the buyer's turn is due 24 hours from now
-            answered = step(api, world.members["acme"], case["id"], "respond", message="Sorry")
-            due = datetime.fromisoformat(answered.json()["due_at"])
-            assert due == opened_at + timedelta(hours=49)
-            assert api.get("/disputes", owner.key, overdue=True).json()["items"] == []
+        clock.travel_to(opened_at + timedelta(hours=23))
+        assert api.get("/disputes", owner.key, overdue=True).json()["items"] == []
+        clock.travel_to(opened_at + timedelta(hours=25))
+        overdue = api.get("/disputes", owner.key, overdue=True).json()["items"]
+        assert [(c["id"], c["overdue"], c["awaiting"]) for c in overdue] == [
+            (case["id"], True, "seller")
+        ]
+        # the seller answers late; the buyer's turn is due 24 hours from now
+        answered = step(api, world.members["acme"], case["id"], "respond", message="Sorry")
+        due = datetime.fromisoformat(answered.json()["due_at"])
+        assert due == opened_at + timedelta(hours=49)
+        assert api.get("/disputes", owner.key, overdue=True).json()["items"] == []
 
     def test_the_response_hours_are_a_marketplace_setting(self, api: ApiClient, world: World):
         changed = api.patch("/marketplace", world.owner.key, {"dispute_response_hours": 48})
         assert changed.status == 200, changed
         assert changed.json()["dispute_response_hours"] == 48
-        now = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+        now = clock.travel_to(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
         bundle = paid_order(world)
-        with clock.frozen_at(now):
-            case = open_case(api, world.buyers["john"], reference_of(bundle), "late_shipment")
+        case = open_case(api, world.buyers["john"], reference_of(bundle), "late_shipment")
         assert datetime.fromisoformat(case["due_at"]) == now + timedelta(hours=48)
 
     def test_lists_filter_by_who_must_act(self, api: ApiClient, world: World):

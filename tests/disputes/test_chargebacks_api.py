@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from pypdf import PdfReader
 
+from tests import clock
 from tests.builders import ApiClient, World, database_state
 from tests.disputes.flows import (
     Provider,
@@ -29,8 +30,6 @@ from tradepost.payments.models import Refund
 
 pytestmark = pytest.mark.django_db
 
-RESPOND_BY = "2026-12-20T17:00:00Z"
-
 
 def created(number: str, amount: int, provider_id: str = "dp_1", **extra: object) -> dict:
     return {
@@ -39,7 +38,7 @@ def created(number: str, amount: int, provider_id: str = "dp_1", **extra: object
         "amount": amount,
         "currency": "USD",
         "reason": "not_received",
-        "respond_by": RESPOND_BY,
+        "respond_by": clock.ahead(14).isoformat(),
         **extra,
     }
 
@@ -257,7 +256,11 @@ class TestTheRuling:
         chargeback = api.post(
             f"/orders/{number}/chargebacks",
             world.owner.key,
-            {"amount": bundle.order.total_amount, "reason": "fraudulent", "respond_by": RESPOND_BY},
+            {
+                "amount": bundle.order.total_amount,
+                "reason": "fraudulent",
+                "respond_by": clock.ahead(14).isoformat(),
+            },
         )
         assert chargeback.status == 201, chargeback
         ruled = api.post(
@@ -319,7 +322,7 @@ class TestOwnerRecording:
     def test_a_multi_seller_order_names_the_seller_order(self, api: ApiClient, world: World):
         bundle = paid_order(world, {"MUG": 1, "TEE": 1})
         number = bundle.order.number
-        body = {"amount": 500, "reason": "general", "respond_by": RESPOND_BY}
+        body = {"amount": 500, "reason": "general", "respond_by": clock.ahead(14).isoformat()}
         unnamed = api.post(f"/orders/{number}/chargebacks", world.owner.key, body)
         assert unnamed.status == 422, unnamed
         assert unnamed.json()["errors"][0]["field"] == "seller_order"

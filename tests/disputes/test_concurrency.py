@@ -6,10 +6,10 @@ Each thread has its own connection, so these run with committed transactions.
 from __future__ import annotations
 
 from collections import Counter
-from datetime import UTC, datetime
 
 import pytest
 
+from tests import clock
 from tests.builders import ApiClient, build_world
 from tests.concurrency import outcome, run_together
 from tests.disputes.flows import Provider, delivered_order, reference_of
@@ -20,7 +20,6 @@ from tradepost.payments.models import Refund
 from tradepost.webhooks.signing import secret_generate
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
-RESPOND_BY = datetime(2030, 1, 1, tzinfo=UTC)
 
 
 def test_a_redelivery_racing_the_first_records_one_chargeback(settings, tmp_path):
@@ -34,7 +33,7 @@ def test_a_redelivery_racing_the_first_records_one_chargeback(settings, tmp_path
         "amount": 700,
         "currency": "USD",
         "reason": "fraudulent",
-        "respond_by": "2030-01-01T00:00:00Z",
+        "respond_by": clock.ahead(30).isoformat(),
     }
 
     def deliver(_: int) -> int:
@@ -58,7 +57,7 @@ def test_refunds_and_a_lost_chargeback_never_pay_back_more_than_was_captured(set
         actor=owner,
         number=number,
         notice=chargebacks.ChargebackNotice(
-            amount=total, reason="fraudulent", respond_by=RESPOND_BY
+            amount=total, reason="fraudulent", respond_by=clock.ahead(30)
         ),
     )
     case_ids = [

@@ -7,12 +7,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from tests import clock
 from tests.builders import ApiClient, World
 from tests.disputes.flows import delivered_order, open_case, reference_of
 from tests.notifications import conftest as mail
 from tests.notifications.flows import run_worker
 from tests.notifications.smtp import SmtpSink
-from tradepost.core import clock
 from tradepost.core.models import OutboxEvent
 from tradepost.disputes import chargebacks, evidence
 from tradepost.disputes.automation import dispute_deadlines_run
@@ -28,8 +28,8 @@ JOHN, ACME, STAFF = "john@buyers.test", "a@acme.test", "owner@example.com"
 
 
 def at(moment: datetime) -> None:
-    with clock.frozen_at(moment):
-        run_worker()
+    clock.travel_to(moment)
+    run_worker()
 
 
 class TestOverdueCases:
@@ -37,10 +37,10 @@ class TestOverdueCases:
         self, world: World, api: ApiClient, smtp: SmtpSink
     ) -> None:
         # given: the buyer opens a case; the seller must answer within 24 h
+        clock.travel_to(OPENED)
         bundle = delivered_order(world)
-        with clock.frozen_at(OPENED):
-            case = open_case(api, world.buyers["john"], reference_of(bundle), "damaged")
-            run_worker()
+        case = open_case(api, world.buyers["john"], reference_of(bundle), "damaged")
+        run_worker()
         # when: just before the due time, nothing
         at(OPENED + timedelta(hours=23, minutes=59))
         assert Case.objects.get(public_id=case["id"]).status == "open"
@@ -70,13 +70,13 @@ class TestOverdueCases:
     def test_the_buyer_is_told_when_it_is_their_answer_that_is_late(
         self, world: World, api: ApiClient, smtp: SmtpSink
     ) -> None:
+        clock.travel_to(OPENED)
         bundle = delivered_order(world)
-        with clock.frozen_at(OPENED):
-            case = open_case(api, world.buyers["john"], reference_of(bundle), "damaged")
-            answer = api.post(
-                f"/disputes/{case['id']}/respond", world.members["acme"].key, {"message": "Photo?"}
-            )
-            assert answer.status == 200, answer
+        case = open_case(api, world.buyers["john"], reference_of(bundle), "damaged")
+        answer = api.post(
+            f"/disputes/{case['id']}/respond", world.members["acme"].key, {"message": "Photo?"}
+        )
+        assert answer.status == 200, answer
         at(OPENED + timedelta(hours=25))
         assert Case.objects.get(public_id=case["id"]).status == "under_review"
         told = [m for m in smtp.to(JOHN) if "went to the marketplace" in m.subject]
@@ -84,15 +84,13 @@ class TestOverdueCases:
         assert "We did not receive your answer by Fri 11 Dec 2026, 09:00 UTC" in told[0].body
 
     def test_an_answered_case_is_left_alone(self, world: World, api: ApiClient) -> None:
+        clock.travel_to(OPENED)
         bundle = delivered_order(world)
-        with clock.frozen_at(OPENED):
-            case = open_case(api, world.buyers["john"], reference_of(bundle), "damaged")
-        with clock.frozen_at(OPENED + timedelta(hours=20)):
-            api.post(
-                f"/disputes/{case['id']}/respond", world.members["acme"].key, {"message": "Sorry"}
-            )
-        with clock.frozen_at(OPENED + timedelta(hours=25)):
-            assert dispute_deadlines_run()["cases_escalated"] == 0
+        case = open_case(api, world.buyers["john"], reference_of(bundle), "damaged")
+        clock.travel_to(OPENED + timedelta(hours=20))
+        api.post(f"/disputes/{case['id']}/respond", world.members["acme"].key, {"message": "Sorry"})
+        clock.travel_to(OPENED + timedelta(hours=25))
+        assert dispute_deadlines_run()["cases_escalated"] == 0
         assert Case.objects.get(public_id=case["id"]).status == "awaiting_buyer"
 
 
@@ -108,15 +106,15 @@ class TestUnansweredChargebacks:
 
     def test_lost_at_the_deadline_without_evidence(self, world: World, api: ApiClient) -> None:
         # given
+        clock.travel_to(OPENED)
         bundle = delivered_order(world)
-        with clock.frozen_at(OPENED):
-            chargeback = self.record(world, bundle.order.number)
+        chargeback = self.record(world, bundle.order.number)
         # when
-        with clock.frozen_at(OPENED + timedelta(days=7, minutes=-1)):
-            assert dispute_deadlines_run()["chargebacks_lost"] == 0
-        with clock.frozen_at(OPENED + timedelta(days=7, minutes=1)):
-            assert dispute_deadlines_run()["chargebacks_lost"] == 1
-            assert dispute_deadlines_run()["chargebacks_lost"] == 0
+        clock.travel_to(OPENED + timedelta(days=7, minutes=-1))
+        assert dispute_deadlines_run()["chargebacks_lost"] == 0
+        clock.travel_to(OPENED + timedelta(days=7, minutes=1))
+        assert dispute_deadlines_run()["chargebacks_lost"] == 1
+        assert dispute_deadlines_run()["chargebacks_lost"] == 0
         # then: the system row of the chargeback table, the money taken back, the case resolved
         chargeback.refresh_from_db()
         assert chargeback.status == "lost"
@@ -129,17 +127,15 @@ class TestUnansweredChargebacks:
         assert lost[0]["actor_role"] == "system"
 
     def test_evidence_sent_in_time_keeps_it_open(self, world: World, tmp_path) -> None:
+        clock.travel_to(OPENED)
         bundle = delivered_order(world)
-        with clock.frozen_at(OPENED):
-            chargeback = self.record(world, bundle.order.number)
-            evidence.evidence_pack_build(
-                actor=world.owner.actor, chargeback_id=chargeback.public_id
-            )
-            chargebacks.chargeback_submit_evidence(
-                actor=world.owner.actor, chargeback_id=chargeback.public_id
-            )
-        with clock.frozen_at(OPENED + timedelta(days=8)):
-            assert dispute_deadlines_run()["chargebacks_lost"] == 0
+        chargeback = self.record(world, bundle.order.number)
+        evidence.evidence_pack_build(actor=world.owner.actor, chargeback_id=chargeback.public_id)
+        chargebacks.chargeback_submit_evidence(
+            actor=world.owner.actor, chargeback_id=chargeback.public_id
+        )
+        clock.travel_to(OPENED + timedelta(days=8))
+        assert dispute_deadlines_run()["chargebacks_lost"] == 0
         chargeback.refresh_from_db()
         assert chargeback.status == "evidence_submitted"
 
@@ -147,22 +143,20 @@ class TestUnansweredChargebacks:
         self, world: World, api: ApiClient
     ) -> None:
         # given: the evidence pack was built in time but not sent
+        clock.travel_to(OPENED)
         bundle = delivered_order(world)
-        with clock.frozen_at(OPENED):
-            chargeback = self.record(world, bundle.order.number)
-            evidence.evidence_pack_build(
-                actor=world.owner.actor, chargeback_id=chargeback.public_id
-            )
+        chargeback = self.record(world, bundle.order.number)
+        evidence.evidence_pack_build(actor=world.owner.actor, chargeback_id=chargeback.public_id)
         path = f"/chargebacks/{chargeback.public_id}"
-        with clock.frozen_at(OPENED + timedelta(days=7, minutes=-1)):
-            assert "submit_evidence" in api.get(path, world.owner.key).json()["actions"]
+        clock.travel_to(OPENED + timedelta(days=7, minutes=-1))
+        assert "submit_evidence" in api.get(path, world.owner.key).json()["actions"]
         # when: the owner sends it a minute after the bank's deadline
-        with clock.frozen_at(OPENED + timedelta(days=7, minutes=1)):
-            assert "submit_evidence" not in api.get(path, world.owner.key).json()["actions"]
-            late = api.post(f"/chargebacks/{chargeback.public_id}/submit-evidence", world.owner.key)
-            # then: refused, with the deadline named; the worker records it as lost
-            assert late.status == 409, late
-            assert "2026-12-17 09:00 UTC" in late.json()["detail"]
-            assert dispute_deadlines_run()["chargebacks_lost"] == 1
+        clock.travel_to(OPENED + timedelta(days=7, minutes=1))
+        assert "submit_evidence" not in api.get(path, world.owner.key).json()["actions"]
+        late = api.post(f"/chargebacks/{chargeback.public_id}/submit-evidence", world.owner.key)
+        # then: refused, with the deadline named; the worker records it as lost
+        assert late.status == 409, late
+        assert "2026-12-17 09:00 UTC" in late.json()["detail"]
+        assert dispute_deadlines_run()["chargebacks_lost"] == 1
         chargeback.refresh_from_db()
         assert chargeback.status == "lost"

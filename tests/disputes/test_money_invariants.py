@@ -10,7 +10,6 @@ lost chargebacks took back counted as money returned to the buyer.
 from __future__ import annotations
 
 import itertools
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -28,6 +27,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
+from tests import clock
 from tests.builders import build_world, pay, place_order
 from tradepost.core.actors import SYSTEM
 from tradepost.core.errors import DomainError, OutOfStock
@@ -42,7 +42,6 @@ from tradepost.payments.models import Refund
 
 F, P = FulfilmentStatus, PaymentStatus
 WATCHED = (Order, SellerOrder, OrderEvent, Refund, Case, Resolution, Chargeback)
-RESPOND_BY = datetime(2030, 1, 1, tzinfo=UTC)
 # Mostly amounts an order can hold, some that no order can, and some that are no amount at all.
 AMOUNTS = st.integers(1, 1500) | st.integers(1, 6000) | st.integers(-5, 90_000)
 
@@ -155,7 +154,7 @@ class MoneyMachine(RuleBasedStateMachine):
         notice = chargebacks.ChargebackNotice(
             amount=amount,
             reason="fraudulent",
-            respond_by=RESPOND_BY,
+            respond_by=clock.ahead(30),
             seller_order=reference,
             provider_reference=f"dp_{next(self.references)}",
         )

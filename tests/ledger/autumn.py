@@ -11,15 +11,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from tests import clock
 from tests.builders import World
 from tests.ledger.flows import completed_order, delivered_order, reference_of
-from tradepost.core import clock
 from tradepost.core.actors import SYSTEM
 from tradepost.disputes.chargebacks import ChargebackNotice, chargeback_decide, chargeback_record
 from tradepost.ledger.payouts import payout_create, payout_mark_paid
 from tradepost.payments.refunds import refund_create
-
-RESPOND_BY = datetime(2030, 1, 1, tzinfo=UTC)
 
 
 def noon(day: int, month: int = 11) -> datetime:
@@ -30,7 +28,7 @@ def chargeback(world: World, bundle: Any, amount: int, outcome: str, seller: str
     notice = ChargebackNotice(
         amount=amount,
         reason="fraudulent",
-        respond_by=RESPOND_BY,
+        respond_by=clock.ahead(30),
         seller_order=reference_of(bundle, seller),
     )
     case = chargeback_record(actor=world.owner.actor, number=bundle.order.number, notice=notice)
@@ -45,13 +43,13 @@ def autumn(world: World) -> None:
     first = completed_order(world, {"BOWL": 1}, at=noon(2))
     second = delivered_order(world, {"BOWL": 1}, at=noon(4))
     tee = delivered_order(world, {"TEE": 1}, at=noon(5))
-    with clock.frozen_at(noon(9)):
-        (payout,) = payout_create(actor=owner, seller_slug="acme")
-        payout_mark_paid(actor=owner, payout_id=payout.public_id, reference="TR-1")
-    with clock.frozen_at(noon(10)):
-        refund_create(actor=owner, reference=reference_of(second), reason="other", amount=1000)
-    with clock.frozen_at(noon(17)):
-        chargeback(world, second, 500, "lost")
-        chargeback(world, tee, 2000, "won", seller="bolt")
+    clock.travel_to(noon(9))
+    (payout,) = payout_create(actor=owner, seller_slug="acme")
+    payout_mark_paid(actor=owner, payout_id=payout.public_id, reference="TR-1")
+    clock.travel_to(noon(10))
+    refund_create(actor=owner, reference=reference_of(second), reason="other", amount=1000)
+    clock.travel_to(noon(17))
+    chargeback(world, second, 500, "lost")
+    chargeback(world, tee, 2000, "won", seller="bolt")
     delivered_order(world, {"BOWL": 1}, at=noon(1, 12))
     assert reference_of(first)

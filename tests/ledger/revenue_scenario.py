@@ -16,8 +16,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
+from tests import clock
 from tests.builders import World, pay, place_order
-from tradepost.core import clock
 from tradepost.orders import services
 
 PERIOD = {"from": "2026-11-01", "to": "2026-11-30"}
@@ -38,31 +38,29 @@ def _reference(bundle: Any, seller: str) -> str:
 
 def build_november(world: World) -> None:
     owner, acme, bolt = world.owner.actor, world.members["acme"].actor, world.members["bolt"].actor
-    with clock.frozen_at(_at(10, 30)):
-        order_a = pay(world, place_order(world, {"MUG": 2}))
-    with clock.frozen_at(_at(11, 5)):
-        reference = _reference(order_a, "acme")
-        services.seller_order_acknowledge(actor=acme, reference=reference)
-        services.shipment_create(
-            actor=acme, reference=reference, parcel=services.Parcel("UPS", "1Z001")
-        )
-        services.seller_order_deliver(actor=acme, reference=reference)
-        services.seller_order_refund(actor=owner, reference=reference, reason="damaged")
-    with clock.frozen_at(_at(11, 3)):
-        order_b = pay(
-            world, place_order(world, {"BOWL": 1, "TEE": 1}, shipping={"acme": 500}, tax=300)
-        )
-    with clock.frozen_at(_at(11, 10)):
-        services.seller_order_cancel(
-            actor=bolt, reference=_reference(order_b, "bolt"), reason="Out of stock"
-        )
-        pay(world, place_order(world, {"CAP": 2}, buyer="jane"), succeeded=False)
-    with clock.frozen_at(_at(11, 12)):
-        place_order(world, {"MUG": 1})
-    with clock.frozen_at(_at(11, 15, 23, 59, 59)):
-        pay(world, place_order(world, {"TEE": 1}, buyer="jane"))
-    with clock.frozen_at(_at(12, 1, 0)):
-        pay(world, place_order(world, {"MUG": 1}))
+    clock.travel_to(_at(10, 30))
+    order_a = pay(world, place_order(world, {"MUG": 2}))
+    clock.travel_to(_at(11, 5))
+    reference = _reference(order_a, "acme")
+    services.seller_order_acknowledge(actor=acme, reference=reference)
+    services.shipment_create(
+        actor=acme, reference=reference, parcel=services.Parcel("UPS", "1Z001")
+    )
+    services.seller_order_deliver(actor=acme, reference=reference)
+    services.seller_order_refund(actor=owner, reference=reference, reason="damaged")
+    clock.travel_to(_at(11, 3))
+    order_b = pay(world, place_order(world, {"BOWL": 1, "TEE": 1}, shipping={"acme": 500}, tax=300))
+    clock.travel_to(_at(11, 10))
+    services.seller_order_cancel(
+        actor=bolt, reference=_reference(order_b, "bolt"), reason="Out of stock"
+    )
+    pay(world, place_order(world, {"CAP": 2}, buyer="jane"), succeeded=False)
+    clock.travel_to(_at(11, 12))
+    place_order(world, {"MUG": 1})
+    clock.travel_to(_at(11, 15, 23, 59, 59))
+    pay(world, place_order(world, {"TEE": 1}, buyer="jane"))
+    clock.travel_to(_at(12, 1, 0))
+    pay(world, place_order(world, {"MUG": 1}))
 
 
 def figures(

@@ -9,9 +9,9 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from tests import clock
 from tests.builders import ApiClient, World, pay, place_order
 from tests.ledger.flows import balance, completed_order, delivered_order, reference_of
-from tradepost.core import clock
 from tradepost.ledger.models import Journal, JournalPendingRollup
 from tradepost.ledger.payouts import payout_create
 from tradepost.orders.models import Order, SellerOrder
@@ -94,14 +94,14 @@ class TestBackfill:
         ):
             monkeypatch.setattr(f"{module}.{name}", lambda **_: None)
         bundle = delivered_order(world, {"BOWL": 1}, at=datetime(2026, 11, 2, 9, tzinfo=UTC))
-        with clock.frozen_at(datetime(2026, 11, 5, 16, tzinfo=UTC)):
-            refund_create(
-                actor=world.owner.actor, reference=reference_of(bundle), reason="other", amount=500
-            )
+        clock.travel_to(datetime(2026, 11, 5, 16, tzinfo=UTC))
+        refund_create(
+            actor=world.owner.actor, reference=reference_of(bundle), reason="other", amount=500
+        )
         monkeypatch.undo()
         # when backfilled weeks later
-        with clock.frozen_at(datetime(2026, 12, 20, tzinfo=UTC)):
-            call_command("ledger_backfill", stdout=StringIO())
+        clock.travel_to(datetime(2026, 12, 20, tzinfo=UTC))
+        call_command("ledger_backfill", stdout=StringIO())
         # then each journal carries its movement's time, and the rollup its day
         paid_at = Order.objects.get(pk=bundle.order.pk).paid_at
         refunded_at = Refund.objects.get().created_at

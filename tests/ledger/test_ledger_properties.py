@@ -13,7 +13,7 @@ amounts, wrong states); a refused step must post nothing.
 from __future__ import annotations
 
 import itertools
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
 from typing import Any
 
 import pytest
@@ -32,8 +32,8 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
+from tests import clock
 from tests.builders import build_world, pay, place_order
-from tradepost.core import clock
 from tradepost.core.actors import SYSTEM
 from tradepost.core.errors import DomainError, OutOfStock
 from tradepost.disputes import chargebacks
@@ -58,7 +58,6 @@ from tradepost.payments.refund_lines import LineQuantity
 from tradepost.payments.refunds import refund_create
 from tradepost.payments.services import payment_retry
 
-RESPOND_BY = datetime(2030, 1, 1, tzinfo=UTC)
 AMOUNTS = st.integers(1, 2000) | st.integers(-5, 20_000)
 # The steps that take a seller order one status further along the happy path.
 ADVANCE = ("acknowledge", "ship", "deliver", "complete")
@@ -196,7 +195,7 @@ class LedgerMachine(RuleBasedStateMachine):
         notice = chargebacks.ChargebackNotice(
             amount=amount,
             reason="fraudulent",
-            respond_by=RESPOND_BY,
+            respond_by=clock.ahead(30),
             seller_order=reference,
             provider_reference=f"lp_{next(self.references)}",
         )

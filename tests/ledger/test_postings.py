@@ -5,11 +5,10 @@ Figures: acme pays 10 % commission on items and shipping (tests.builders); a BOW
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 from django.db import DatabaseError, connection, transaction
 
+from tests import clock
 from tests.builders import ApiClient, World, pay, place_order
 from tests.ledger.flows import (
     assert_books_agree,
@@ -30,8 +29,6 @@ from tradepost.payments.models import Refund
 from tradepost.payments.refunds import refund_create
 
 pytestmark = pytest.mark.django_db
-
-RESPOND_BY = datetime(2030, 1, 1, tzinfo=UTC)
 
 
 def _kinds(reference: str) -> list[str]:
@@ -142,7 +139,7 @@ class TestRefunds:
 class TestChargebacks:
     def _chargeback(self, world: World, reference: str, number: str, amount: int) -> str:
         notice = ChargebackNotice(
-            amount=amount, reason="fraudulent", respond_by=RESPOND_BY, seller_order=reference
+            amount=amount, reason="fraudulent", respond_by=clock.ahead(30), seller_order=reference
         )
         return str(
             chargeback_record(actor=world.owner.actor, number=number, notice=notice).public_id

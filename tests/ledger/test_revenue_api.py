@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from tests import clock
 from tests.builders import ApiClient, World, pay, place_order
 from tests.ledger.revenue_scenario import (
     ACME,
@@ -22,7 +23,6 @@ from tests.ledger.revenue_scenario import (
     figures,
 )
 from tradepost.catalog import services as catalog
-from tradepost.core import clock
 from tradepost.core.actors import SYSTEM
 
 pytestmark = pytest.mark.django_db
@@ -105,16 +105,16 @@ class TestOwnerFigures:
         self, world: World, api: ApiClient
     ) -> None:
         build_november(world)
-        with clock.frozen_at(datetime(2026, 11, 20, 9, 0, tzinfo=UTC)):
-            body = report(api, world.owner.key)
+        clock.travel_to(datetime(2026, 11, 20, 9, 0, tzinfo=UTC))
+        body = report(api, world.owner.key)
         assert (body["from"], body["to"]) == ("2026-10-22", "2026-11-20")
         # A (paid Oct 30), B and E; F is in December.
         assert body["totals"]["sales_amount"] == 2500 + 5800 + 2000
 
     def test_a_single_day_defaults_the_other_end(self, world: World, api: ApiClient) -> None:
-        with clock.frozen_at(datetime(2026, 11, 20, 9, 0, tzinfo=UTC)):
-            only_to = report(api, world.owner.key, to="2026-11-10")
-            only_from = report(api, world.owner.key, **{"from": "2026-11-01"})
+        clock.travel_to(datetime(2026, 11, 20, 9, 0, tzinfo=UTC))
+        only_to = report(api, world.owner.key, to="2026-11-10")
+        only_from = report(api, world.owner.key, **{"from": "2026-11-01"})
         assert (only_to["from"], only_to["to"]) == ("2026-10-12", "2026-11-10")
         assert (only_from["from"], only_from["to"]) == ("2026-11-01", "2026-11-20")
 
@@ -129,9 +129,9 @@ class TestOwnerFigures:
             stock_quantity=5,
             currency="EUR",
         )
-        with clock.frozen_at(datetime(2026, 11, 3, 12, 0, tzinfo=UTC)):
-            pay(world, place_order(world, {"MUG": 1}))
-            pay(world, place_order(world, {"EURO": 1}))
+        clock.travel_to(datetime(2026, 11, 3, 12, 0, tzinfo=UTC))
+        pay(world, place_order(world, {"MUG": 1}))
+        pay(world, place_order(world, {"EURO": 1}))
         # when the owner asks for the marketplace currency, then for EUR
         usd = report(api, world.owner.key, **PERIOD)
         eur = report(api, world.owner.key, **PERIOD, currency="EUR")
@@ -207,13 +207,13 @@ class TestQueries:
         self, world: World, api: ApiClient
     ) -> None:
         # given one paid order, measured; then the whole November scenario and ten orders more
-        with clock.frozen_at(datetime(2026, 11, 2, 12, 0, tzinfo=UTC)):
-            pay(world, place_order(world, {"MUG": 1}))
+        clock.travel_to(datetime(2026, 11, 2, 12, 0, tzinfo=UTC))
+        pay(world, place_order(world, {"MUG": 1}))
         few = {name: self.queries(api, party.key) for name, party in self.viewers(world).items()}
         build_november(world)
         for day in range(1, 11):
-            with clock.frozen_at(datetime(2026, 11, day, 8, 0, tzinfo=UTC)):
-                pay(world, place_order(world, {"BOWL": 1, "CAP": 1}, buyer="jane"))
+            clock.travel_to(datetime(2026, 11, day, 8, 0, tzinfo=UTC))
+            pay(world, place_order(world, {"BOWL": 1, "CAP": 1}, buyer="jane"))
         many = {name: self.queries(api, party.key) for name, party in self.viewers(world).items()}
         # then the same count: the API key with its user in one, then the report's own four
         # (the marketplace's currency, the ledger by day, by seller, the payment statuses)

@@ -18,8 +18,8 @@ from django.db.models import Count, Sum
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests import clock
 from tests.builders import World, build_world, place_order
-from tradepost.core import clock
 from tradepost.core.actors import Actor
 from tradepost.ledger.selectors import RevenueFigures, RevenueReport, revenue_report
 from tradepost.orders import services
@@ -99,31 +99,31 @@ def _place_and_settle(world: World, spec: dict[str, Any]) -> None:
     settled = paid + timedelta(days=spec["days_to_settle"])
     sells_acme = any(world.listings[sku].seller.slug == "acme" for sku in spec["lines"])
     shipping = {"acme": spec["acme_shipping"]} if sells_acme else {}
-    with clock.frozen_at(placed):
-        bundle = place_order(world, spec["lines"], shipping=shipping, tax=spec["tax"])
+    clock.travel_to(placed)
+    bundle = place_order(world, spec["lines"], shipping=shipping, tax=spec["tax"])
     references = [part.seller_order.reference for part in bundle.seller_orders]
     outcome = spec["outcome"]
     if outcome == "unpaid":
         return
     if outcome == "part_canceled_before_payment":
-        with clock.frozen_at(placed):
-            bundle = services.seller_order_cancel(
-                actor=world.buyers["john"].actor, reference=references[0], reason=""
-            )
+        clock.travel_to(placed)
+        bundle = services.seller_order_cancel(
+            actor=world.buyers["john"].actor, reference=references[0], reason=""
+        )
         if bundle.order.status == FulfilmentStatus.CANCELED:
             return
-    with clock.frozen_at(paid):
-        bundle = _pay(world, bundle, succeeded=outcome != "payment_failed")
-    with clock.frozen_at(settled):
-        if outcome == "part_canceled_after_payment":
-            services.seller_order_cancel(
-                actor=world.owner.actor, reference=references[-1], reason="Seller unavailable"
-            )
-        elif outcome == "part_refunded":
-            _refund(world, references[0])
-        elif outcome == "all_refunded":
-            for reference in references:
-                _refund(world, reference)
+    clock.travel_to(paid)
+    bundle = _pay(world, bundle, succeeded=outcome != "payment_failed")
+    clock.travel_to(settled)
+    if outcome == "part_canceled_after_payment":
+        services.seller_order_cancel(
+            actor=world.owner.actor, reference=references[-1], reason="Seller unavailable"
+        )
+    elif outcome == "part_refunded":
+        _refund(world, references[0])
+    elif outcome == "all_refunded":
+        for reference in references:
+            _refund(world, reference)
 
 
 def _money(figures: RevenueFigures) -> dict[str, int]:

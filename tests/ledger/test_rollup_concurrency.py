@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import pytest
 
+from tests import clock
 from tests.builders import build_world, pay, place_order
 from tests.concurrency import commit_late
 from tests.ledger.flows import assert_books_agree
-from tradepost.core import clock
 from tradepost.ledger.models import JournalDayTotal, JournalPendingRollup
 from tradepost.ledger.rollup import ledger_rollup_rebuild, ledger_rollup_refresh
 from tradepost.ledger.selectors import revenue_report

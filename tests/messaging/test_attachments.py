@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from tests import clock
 from tests.builders import ApiClient, World, pay, place_order
 from tests.messaging import files
 from tests.messaging.flows import download, reference_of, send, upload
 from tradepost.attachments.models import Attachment
 from tradepost.attachments.services import attachments_sweep_unclaimed
-from tradepost.core import clock
 
 pytestmark = pytest.mark.django_db
 

@@ -6,10 +6,10 @@ from datetime import timedelta
 
 import pytest
 
+from tests import clock
 from tests.builders import World, pay, place_order
 from tests.notifications.flows import run_worker
 from tests.notifications.smtp import SmtpSink
-from tradepost.core import clock
 from tradepost.notifications.models import EmailStatus, OutgoingEmail
 from tradepost.notifications.sending import RETRY_DELAYS, email_send
 
@@ -38,13 +38,13 @@ class TestRefusedOrDown:
         assert abs(first_try_at - clock.now()) < timedelta(seconds=30)
         # when: the server accepts again, but the retry is not yet due
         smtp.refusing = False
-        with clock.frozen_at(email.next_attempt_at - timedelta(seconds=1)):
-            assert email_send(email.pk) is None
+        clock.travel_to(email.next_attempt_at - timedelta(seconds=1))
+        assert email_send(email.pk) is None
         assert smtp.to(JOHN) == []
         # when: it is due
-        with clock.frozen_at(email.next_attempt_at + timedelta(seconds=1)):
-            sent = email_send(email.pk)
-            again = email_send(email.pk)
+        clock.travel_to(email.next_attempt_at + timedelta(seconds=1))
+        sent = email_send(email.pk)
+        again = email_send(email.pk)
         # then
         assert sent is not None
         assert sent.status == EmailStatus.SENT
@@ -66,9 +66,9 @@ class TestRefusedOrDown:
         # when: the server is back and the retry comes due (the queued retry task runs then;
         # the clock is moved, not waited for, so the test makes the attempt the task would make)
         smtp.start()
-        with clock.frozen_at(email.next_attempt_at + timedelta(seconds=1)):
-            for pending in OutgoingEmail.objects.filter(status=EmailStatus.PENDING):
-                email_send(pending.pk)
+        clock.travel_to(email.next_attempt_at + timedelta(seconds=1))
+        for pending in OutgoingEmail.objects.filter(status=EmailStatus.PENDING):
+            email_send(pending.pk)
         # then
         email.refresh_from_db()
         assert (email.status, email.attempt_count) == (EmailStatus.SENT, 2)
@@ -84,8 +84,8 @@ class TestRefusedOrDown:
         email = the_confirmation()
         for _ in RETRY_DELAYS:
             assert email.next_attempt_at is not None
-            with clock.frozen_at(email.next_attempt_at + timedelta(seconds=1)):
-                email_send(email.pk)
+            clock.travel_to(email.next_attempt_at + timedelta(seconds=1))
+            email_send(email.pk)
             email.refresh_from_db()
         assert (email.status, email.attempt_count) == (EmailStatus.FAILED, len(RETRY_DELAYS) + 1)
         assert email.next_attempt_at is None

@@ -7,10 +7,10 @@ from datetime import timedelta
 
 import pytest
 
+from tests import clock
 from tests.builders import ApiClient, World, pay, place_order
 from tests.payments.flows import reference_of
 from tradepost.catalog.models import Listing
-from tradepost.core import clock
 from tradepost.core.models import OutboxEvent
 from tradepost.orders import services
 from tradepost.orders.models import OrderEvent, OrderLine, SellerOrder

@@ -12,13 +12,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from tests import clock
 from tests.builders import ADDRESS, ApiClient, World, build_world, listing_id
 from tests.concurrency import run_together
 from tests.orders.statements import checkout_statements, statement
 from tests.payments.flows import give_code
 from tradepost.catalog import services as catalog
 from tradepost.catalog.models import Listing
-from tradepost.core import clock
 from tradepost.core.actors import SYSTEM
 from tradepost.orders.models import Order
 from tradepost.payments.models import DiscountCode
@@ -227,8 +227,8 @@ class TestRefusals:
         expires = clock.now() + timedelta(days=2)
         code = give_code(api, world, kind="fixed", amount_off=500, expires_at=expires.isoformat())
         before = Order.objects.count()
-        with clock.frozen_at(expires + timedelta(days=1)):
-            response = _checkout(api, world, {"MUG": 1}, discount_code=code)
+        clock.travel_to(expires + timedelta(days=1))
+        response = _checkout(api, world, {"MUG": 1}, discount_code=code)
         self._refused(response, f"expired on {expires:%Y-%m-%d}")
         self._nothing_placed(before, code)
 

@@ -8,8 +8,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from tests import clock
 from tests.builders import World, pay, place_order
-from tradepost.core import clock
 
 pytestmark = pytest.mark.django_db
 
@@ -35,10 +35,10 @@ def orders(world: World) -> dict[str, str]:
         ("john_new", "john", {"TEE": 1}),
     ]
     for day, (name, buyer, lines) in enumerate(plan):
-        with clock.frozen_at(start + timedelta(days=day)):
-            bundle = place_order(world, lines, buyer=buyer)
-            if name == "john_paid":
-                pay(world, bundle)
+        clock.travel_to(start + timedelta(days=day))
+        bundle = place_order(world, lines, buyer=buyer)
+        if name == "john_paid":
+            pay(world, bundle)
         made[name] = bundle.order.number
     return made
 

@@ -14,8 +14,8 @@ from django.apps import apps
 from django.core.management import call_command
 from django.db import connection
 
+from tests import clock
 from tests.builders import ApiClient, World, place_order
-from tradepost.core import clock
 from tradepost.orders.models import PaymentStatusTally
 from tradepost.orders.payment_tallies import (
     payment_tallies_merge,
@@ -115,7 +115,7 @@ class TestEveryMoveIsCounted:
             {
                 "amount": BOLT_TOTAL,
                 "reason": "fraudulent",
-                "respond_by": "2030-01-01T00:00:00Z",
+                "respond_by": clock.ahead(30).isoformat(),
                 "seller_order": bolt_ref,
             },
         )

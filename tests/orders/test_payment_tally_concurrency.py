@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
+from tests import clock
 from tests.builders import World, build_world, pay, place_order
 from tests.concurrency import commit_late, outcome, run_together
-from tradepost.core import clock
 from tradepost.orders.models import PaymentStatusTally
 from tradepost.orders.payment_tallies import (
     payment_status_counts,

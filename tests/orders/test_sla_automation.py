@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from tests import clock
 from tests.builders import ApiClient, World
 from tests.notifications import conftest as mail
 from tests.notifications.conftest import PUBLIC_URL
@@ -17,7 +18,6 @@ from tests.orders.sla_flows import PAID_AT, acknowledge_and_ship, at, paid
 from tradepost.catalog import services as catalog
 from tradepost.catalog.models import Listing
 from tradepost.catalog.selectors import marketplace_get
-from tradepost.core import clock
 from tradepost.disputes.services import case_open
 from tradepost.notifications.models import Notification
 from tradepost.orders import automation, services
@@ -87,8 +87,7 @@ class TestAcknowledgementSla:
             f"Late: {ref} from Acme was not acknowledged by Thu 3 Dec 2026, 09:00 UTC"
         ]
         assert Notification.objects.filter(title__startswith=f"Late: {ref}").count() == 1
-        with clock.frozen_at(PAID_AT + timedelta(hours=49)):
-            listed = api.get("/orders", world.owner.key, late="true").json()["items"]
+        listed = api.get("/orders", world.owner.key, late="true").json()["items"]
         assert [order["number"] for order in listed] == [number]
         # the buyer hears of a delay only when shipping is late
         assert not any("update on your order" in s for s in subjects(smtp, JOHN))
@@ -189,11 +188,11 @@ class TestAutoCancel:
 class TestAutoComplete:
     def delivered(self, world: World) -> OrderBundle:
         bundle = paid(world)
-        with clock.frozen_at(PAID_AT + timedelta(days=1)):
-            acknowledge_and_ship(world, reference(bundle, "acme"))
-            services.seller_order_deliver(
-                actor=world.members["acme"].actor, reference=reference(bundle, "acme")
-            )
+        clock.travel_to(PAID_AT + timedelta(days=1))
+        acknowledge_and_ship(world, reference(bundle, "acme"))
+        services.seller_order_deliver(
+            actor=world.members["acme"].actor, reference=reference(bundle, "acme")
+        )
         return bundle
 
     def test_delivered_orders_complete_after_the_configured_days(
@@ -218,13 +217,13 @@ class TestAutoComplete:
 
     def test_an_open_dispute_blocks_it(self, world: World, api: ApiClient) -> None:
         bundle = self.delivered(world)
-        with clock.frozen_at(PAID_AT + timedelta(days=2)):
-            case_open(
-                actor=world.buyers["john"].actor,
-                reference=reference(bundle, "acme"),
-                kind="damaged",
-                description="The mug arrived cracked.",
-            )
+        clock.travel_to(PAID_AT + timedelta(days=2))
+        case_open(
+            actor=world.buyers["john"].actor,
+            reference=reference(bundle, "acme"),
+            kind="damaged",
+            description="The mug arrived cracked.",
+        )
         at(timedelta(days=9))
         assert Order.objects.get(number=bundle.order.number).status == "delivered"
 
@@ -236,8 +235,8 @@ class TestDeliveryConfirmation:
         # given: shipped on day 1; delivery is expected within 5 days
         bundle = paid(world)
         number = bundle.order.number
-        with clock.frozen_at(PAID_AT + timedelta(days=1)):
-            acknowledge_and_ship(world, reference(bundle, "acme"))
+        clock.travel_to(PAID_AT + timedelta(days=1))
+        acknowledge_and_ship(world, reference(bundle, "acme"))
         at(timedelta(days=6, minutes=-1))
         assert "sla.delivery_confirmation" not in kinds(api, world, number)
         # when
@@ -257,10 +256,10 @@ class TestRerunsAndBatches:
     def test_running_a_rule_again_at_the_same_moment_sends_nothing(self, world: World) -> None:
         paid(world)
         now = PAID_AT + timedelta(days=5)
-        with clock.frozen_at(now):
-            marketplace = marketplace_get()
-            first = {n.name: notice_send(n, marketplace=marketplace, now=now) for n in NOTICES}
-            again = {n.name: notice_send(n, marketplace=marketplace, now=now) for n in NOTICES}
+        clock.travel_to(now)
+        marketplace = marketplace_get()
+        first = {n.name: notice_send(n, marketplace=marketplace, now=now) for n in NOTICES}
+        again = {n.name: notice_send(n, marketplace=marketplace, now=now) for n in NOTICES}
         assert first["acknowledge_late"] == first["ship_late"] == 1
         assert set(again.values()) == {0}
 
@@ -280,16 +279,16 @@ class TestRerunsAndBatches:
         monkeypatch.setattr(automation, "sla_notice_event", failing)
         now = PAID_AT + timedelta(days=2, hours=1)
         late = next(notice for notice in NOTICES if notice.name == "acknowledge_late")
-        with clock.frozen_at(now):
-            marketplace = marketplace_get()
-            # when the rule runs: the second is flagged, the first rolled back whole
-            assert notice_send(late, marketplace=marketplace, now=now) == 1
-            assert SellerOrder.objects.get(pk=broken).acknowledge_late_at is None
-            flagged = SellerOrder.objects.get(pk=second.seller_orders[0].seller_order.pk)
-            assert flagged.acknowledge_late_at == now
-            # then, fixed, the next run sends the first its notice
-            monkeypatch.undo()
-            assert notice_send(late, marketplace=marketplace, now=now) == 1
+        clock.travel_to(now)
+        marketplace = marketplace_get()
+        # when the rule runs: the second is flagged, the first rolled back whole
+        assert notice_send(late, marketplace=marketplace, now=now) == 1
+        assert SellerOrder.objects.get(pk=broken).acknowledge_late_at is None
+        flagged = SellerOrder.objects.get(pk=second.seller_orders[0].seller_order.pk)
+        assert flagged.acknowledge_late_at == now
+        # then, fixed, the next run sends the first its notice
+        monkeypatch.undo()
+        assert notice_send(late, marketplace=marketplace, now=now) == 1
         assert SellerOrder.objects.get(pk=broken).acknowledge_late_at == now
 
 

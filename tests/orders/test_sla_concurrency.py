@@ -7,10 +7,10 @@ from datetime import timedelta
 
 import pytest
 
+from tests import clock
 from tests.builders import build_world, pay, place_order
 from tests.concurrency import run_together
 from tradepost.catalog.selectors import marketplace_get
-from tradepost.core import clock
 from tradepost.core.models import OutboxEvent
 from tradepost.disputes.automation import overdue_cases_escalate
 from tradepost.disputes.models import Case

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from tests import clock
 from tests.builders import ApiClient, Party, World, pay, place_order
 from tests.messaging import files
 from tests.messaging.flows import upload
-from tradepost.core import clock
 from tradepost.orders import services
 from tradepost.orders.selectors import OrderBundle
 
@@ -28,9 +28,13 @@ def delivered_order(
     shipping: dict[str, int] | None = None,
     tax: int = 0,
     at: datetime | None = None,
+    days_ago: int = 0,
 ) -> OrderBundle:
-    """Placed by john, paid, acknowledged, shipped and delivered (at ``at``, default now)."""
-    with clock.frozen_at(at or clock.now()):
+    """Placed by john, paid, acknowledged, shipped and delivered: at ``at``, where the clock then
+    stays (tests.clock.travel_to), or ``days_ago`` days before "now"."""
+    if at is not None:
+        clock.travel_to(at)
+    with clock.earlier(timedelta(days=days_ago)):
         bundle = pay(world, place_order(world, lines, shipping=shipping, tax=tax))
         for part in bundle.seller_orders:
             reference = part.seller_order.reference

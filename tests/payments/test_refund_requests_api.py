@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.builders import ApiClient, World, pay, place_order
-from tests.payments.flows import days_later, delivered_order, photo_ids, reference_of
+from tests.payments.flows import delivered_order, photo_ids, reference_of
 from tradepost.core.dispatch import outbox_dispatch
 from tradepost.core.models import OutboxEvent
 from tradepost.notifications.models import Notification
@@ -121,7 +121,7 @@ class TestPolicyOnRequests:
         self, api: ApiClient, world: World
     ):
         # given: delivered 31 days ago, a 30-day window
-        bundle = delivered_order(world, {"MUG": 1}, at=days_later(-31))
+        bundle = delivered_order(world, {"MUG": 1}, days_ago=31)
         photos = photo_ids(api, world.buyers["john"])
         # when
         response = _request(
@@ -150,7 +150,7 @@ class TestPolicyOnRequests:
 
     def test_every_rule_missed_is_named_at_once(self, api: ApiClient, world: World):
         api.patch("/marketplace", world.owner.key, {"refund_reasons_accepted": ["wrong_item"]})
-        bundle = delivered_order(world, {"MUG": 1}, at=days_later(-45))
+        bundle = delivered_order(world, {"MUG": 1}, days_ago=45)
         response = _request(api, world, reference_of(bundle), reason="damaged")
         assert response.status == 422
         assert [e["field"] for e in response.json()["errors"]] == [

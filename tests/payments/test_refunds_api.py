@@ -9,7 +9,6 @@ from tests.builders import ApiClient, World, pay, place_order
 from tests.messaging.flows import download
 from tests.payments.flows import days_later, delivered_order, photo_ids, reference_of
 from tradepost.catalog.models import Listing
-from tradepost.core import clock
 from tradepost.core.models import OutboxEvent
 from tradepost.orders.models import OrderEvent, OrderLine, SellerOrder
 from tradepost.payments.models import Refund
@@ -246,7 +245,7 @@ class TestRefundRules:
 class TestPolicyWindowAndOverride:
     def test_the_owner_refunds_past_the_window_only_with_a_note(self, api: ApiClient, world: World):
         # given: delivered 40 days ago; the window is 30 days
-        bundle = delivered_order(world, {"MUG": 1}, at=days_later(-40))
+        bundle = delivered_order(world, {"MUG": 1}, days_ago=40)
         path = f"/seller-orders/{reference_of(bundle)}/refunds"
         # when / then: no note, refused naming the field to fill in
         refused = api.post(path, world.owner.key, {"reason": "damaged"})
@@ -263,8 +262,7 @@ class TestPolicyWindowAndOverride:
         assert event.details == {"note": "Long-time buyer.", "policy_rules": ["refund_window_days"]}
 
     def test_the_order_shows_the_policy_and_the_deadline(self, api: ApiClient, world: World):
-        delivered = clock.now()
-        bundle = delivered_order(world, {"MUG": 1}, at=delivered)
+        bundle = delivered_order(world, {"MUG": 1})
         body = api.get(f"/orders/{bundle.order.number}", world.buyers["john"].key).json()
         policy = body["refund_policy"]
         assert policy["window_days"] == 30

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
+from tests import clock
 from tests.builders import World, pay, place_order
-from tradepost.core import clock
 from tradepost.orders.selectors import OrderBundle
 from tradepost.performance.aggregation import seller_stats_rebuild, seller_stats_refresh
 from tradepost.performance.models import SellerDayDuration, SellerDayStats
@@ -18,16 +16,11 @@ def march(day: int, hour: int = 0, minute: int = 0) -> datetime:
     return datetime(2025, 3, day, hour, minute, tzinfo=UTC)
 
 
-@contextmanager
-def at(when: datetime) -> Iterator[None]:
-    with clock.frozen_at(when):
-        yield
-
-
 def paid_at(world: World, when: datetime, lines: dict[str, int], buyer: str = "john") -> str:
-    """A paid order placed and paid at ``when``; returns the reference of its (one) part."""
-    with at(when):
-        bundle = pay(world, place_order(world, lines, buyer=buyer))
+    """A paid order placed and paid at ``when`` (the clock stays there); returns the reference of
+    its (one) part."""
+    clock.travel_to(when)
+    bundle = pay(world, place_order(world, lines, buyer=buyer))
     return part_reference(bundle)
 
 

@@ -6,8 +6,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from tests import clock
 from tests.builders import ApiClient, ApiResponse, World
-from tests.performance.flows import at, march, paid_at, refreshed
+from tests.performance.flows import march, paid_at, refreshed
 from tradepost.catalog import services as catalog
 from tradepost.core.actors import SYSTEM
 from tradepost.orders import services as fulfilment
@@ -67,11 +68,11 @@ def three_sellers(world: World) -> World:
     on_time = paid_at(world, march(3, 8), {"MUG": 1})
     late = paid_at(world, march(3, 9), {"BOWL": 1})
     tee = paid_at(world, march(3, 9), {"TEE": 1})
-    with at(march(3, 12)):
-        fulfilment.seller_order_acknowledge(actor=acme, reference=on_time)
-        fulfilment.seller_order_acknowledge(actor=bolt, reference=tee)
-    with at(march(6, 12)):
-        fulfilment.seller_order_acknowledge(actor=acme, reference=late)
+    clock.travel_to(march(3, 12))
+    fulfilment.seller_order_acknowledge(actor=acme, reference=on_time)
+    fulfilment.seller_order_acknowledge(actor=bolt, reference=tee)
+    clock.travel_to(march(6, 12))
+    fulfilment.seller_order_acknowledge(actor=acme, reference=late)
     refreshed()
     return world
 

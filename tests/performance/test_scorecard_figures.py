@@ -20,8 +20,9 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from tests import clock
 from tests.builders import ApiClient, World, place_order
-from tests.performance.flows import at, march, paid_at, rebuilt, refreshed
+from tests.performance.flows import march, paid_at, rebuilt, refreshed
 from tradepost.disputes.services import case_open
 from tradepost.orders import services as fulfilment
 from tradepost.orders.cancellations import seller_order_lines_cancel
@@ -38,12 +39,12 @@ WEEK_1, WEEK_2 = march(3), march(10)
 
 def _ack_and_ship(world: World, reference: str, paid: datetime, ack_h: float, ship_h: float):
     acme = world.members["acme"].actor
-    with at(paid + timedelta(hours=ack_h)):
-        fulfilment.seller_order_acknowledge(actor=acme, reference=reference)
-    with at(paid + timedelta(hours=ship_h)):
-        fulfilment.shipment_create(
-            actor=acme, reference=reference, parcel=fulfilment.Parcel("UPS", "1Z1")
-        )
+    clock.travel_to(paid + timedelta(hours=ack_h))
+    fulfilment.seller_order_acknowledge(actor=acme, reference=reference)
+    clock.travel_to(paid + timedelta(hours=ship_h))
+    fulfilment.shipment_create(
+        actor=acme, reference=reference, parcel=fulfilment.Parcel("UPS", "1Z1")
+    )
 
 
 @pytest.fixture
@@ -55,37 +56,37 @@ def scenario(world: World) -> World:
     )
     a = paid_at(world, march(3, 10), {"MUG": 1})
     _ack_and_ship(world, a, march(3, 10), 2, 24)
-    with at(march(5, 12)):
-        fulfilment.seller_order_complete(actor=john, reference=a)
-        review_create(actor=john, reference=a, rating=4)
+    clock.travel_to(march(5, 12))
+    fulfilment.seller_order_complete(actor=john, reference=a)
+    review_create(actor=john, reference=a, rating=4)
     b = paid_at(world, march(3, 11), {"MUG": 1})
     _ack_and_ship(world, b, march(3, 11), 60, 96)
     c = paid_at(world, march(4, 9), {"BOWL": 1})
-    with at(march(4, 10)):
-        fulfilment.seller_order_cancel(actor=acme, reference=c, reason="Out of stock")
+    clock.travel_to(march(4, 10))
+    fulfilment.seller_order_cancel(actor=acme, reference=c, reason="Out of stock")
     d = paid_at(world, march(5, 8), {"MUG": 1, "BOWL": 1})
-    with at(march(5, 9)):
-        fulfilment.seller_order_acknowledge(actor=acme, reference=d)
-        seller_order_lines_cancel(actor=acme, reference=d, lines=[LineQuantity("BOWL", 1)])
-    with at(march(6, 14)):
-        fulfilment.shipment_create(actor=acme, reference=d, parcel=fulfilment.Parcel("UPS", "1Z2"))
-    with at(march(7, 9)):
-        refund_create(actor=owner, reference=d, reason="damaged", amount=500)
-        case_open(actor=john, reference=d, kind="damaged", description="Chipped.")
+    clock.travel_to(march(5, 9))
+    fulfilment.seller_order_acknowledge(actor=acme, reference=d)
+    seller_order_lines_cancel(actor=acme, reference=d, lines=[LineQuantity("BOWL", 1)])
+    clock.travel_to(march(6, 14))
+    fulfilment.shipment_create(actor=acme, reference=d, parcel=fulfilment.Parcel("UPS", "1Z2"))
+    clock.travel_to(march(7, 9))
+    refund_create(actor=owner, reference=d, reason="damaged", amount=500)
+    case_open(actor=john, reference=d, kind="damaged", description="Chipped.")
     e = paid_at(world, march(5, 9), {"MUG": 1})
-    with at(march(5, 10)):
-        fulfilment.seller_order_cancel(actor=john, reference=e, reason="Changed my mind")
-    with at(march(5, 11)):
-        place_order(world, {"MUG": 1})  # never paid
+    clock.travel_to(march(5, 10))
+    fulfilment.seller_order_cancel(actor=john, reference=e, reason="Changed my mind")
+    clock.travel_to(march(5, 11))
+    place_order(world, {"MUG": 1})  # never paid
     g = paid_at(world, march(10, 8), {"MUG": 1})
     _ack_and_ship(world, g, march(10, 8), 3, 20)
-    with at(march(12, 8)):
-        fulfilment.seller_order_complete(actor=john, reference=g)
-        review = review_create(actor=john, reference=g, rating=2)
-        review_hide(actor=owner, review_id=review.public_id, reason="Names the courier")
+    clock.travel_to(march(12, 8))
+    fulfilment.seller_order_complete(actor=john, reference=g)
+    review = review_create(actor=john, reference=g, rating=2)
+    review_hide(actor=owner, review_id=review.public_id, reason="Names the courier")
     h = paid_at(world, march(11, 8), {"MUG": 1})
-    with at(march(11, 13)):
-        fulfilment.seller_order_acknowledge(actor=acme, reference=h)
+    clock.travel_to(march(11, 13))
+    fulfilment.seller_order_acknowledge(actor=acme, reference=h)
     return world
 
 

@@ -3,7 +3,6 @@ refund of the lines or a replacement parcel; and every refusal on the way."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,6 @@ from tests.payments.flows import delivered_order, reference_of
 from tests.returns.flows import ADDRESS, request_return, step, walk_to_received
 from tests.webhooks.receiver import Receiver
 from tradepost.catalog.models import Listing
-from tradepost.core import clock
 from tradepost.core.models import OutboxEvent
 from tradepost.notifications.models import Notification
 from tradepost.orders import services as fulfilment
@@ -354,7 +352,7 @@ class TestRefundPolicy:
     def test_after_the_window_the_buyer_is_refused_naming_the_rule(
         self, api: ApiClient, world: World
     ):
-        bundle = delivered_order(world, {"MUG": 1}, at=clock.now() - timedelta(days=31))
+        bundle = delivered_order(world, {"MUG": 1}, days_ago=31)
         refused = request_return(api, world, reference_of(bundle), {"MUG": 1})
         assert refused.status == 422
         problem = refused.json()
@@ -371,7 +369,7 @@ class TestRefundPolicy:
         assert refused.json()["errors"][0]["field"] == "attachment_ids"
 
     def test_the_owner_overrides_with_a_note_the_timeline_keeps(self, api: ApiClient, world: World):
-        bundle = delivered_order(world, {"MUG": 1}, at=clock.now() - timedelta(days=40))
+        bundle = delivered_order(world, {"MUG": 1}, days_ago=40)
         reference = reference_of(bundle)
         without = request_return(api, world, reference, {"MUG": 1}, who="owner")
         assert without.status == 422

@@ -20,10 +20,13 @@ from types import FrameType
 
 from django.conf import settings
 from django.db import OperationalError, close_old_connections
+from django.db.models import Q
+from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.management.commands.db_worker import Worker as TaskRunner
-from django_tasks_db.models import DBTaskResult
+from django_tasks_db.models import DBTaskResult, DBTaskResultQuerySet, get_date_max
 from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
 
+from tradepost.core import clock
 from tradepost.core.dispatch import outbox_dispatch
 from tradepost.core.schedule import periodic_jobs_enqueue
 
@@ -92,7 +95,7 @@ class Worker:
     def _run_one_task(self) -> bool:
         try:
             with exclusive_transaction():
-                task = DBTaskResult.objects.ready().filter(backend_name=BACKEND).get_locked()
+                task = tasks_due().filter(backend_name=BACKEND).get_locked()
                 if task is None:
                     return False
                 task.claim(self.worker_id)
@@ -102,3 +105,11 @@ class Worker:
             raise
         self.runner.run_task(task)
         return True
+
+
+def tasks_due() -> DBTaskResultQuerySet:
+    """Tasks ready to run by the domain clock. A retry is scheduled from ``clock.now()`` (an
+    email's or a delivery's next attempt), so it falls due by the same clock; django-tasks' own
+    ``ready()`` asks ``timezone.now()``, which a pinned clock (demo loader, tests) never moves."""
+    due = Q(run_after=get_date_max()) | Q(run_after__lte=clock.now())
+    return DBTaskResult.objects.filter(status=TaskResultStatus.READY).filter(due)

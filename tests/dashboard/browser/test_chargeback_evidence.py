@@ -12,6 +12,7 @@ from pathlib import Path
 from playwright.sync_api import Locator, Page, expect
 from pypdf import PdfReader
 
+from tests import clock
 from tests.builders import World
 from tests.dashboard.browser.helpers import screenshot, sign_in, switch_to
 from tests.disputes.flows import delivered_order, reference_of
@@ -57,7 +58,7 @@ def test_owner_answers_a_chargeback_with_the_evidence_pack_and_loses_it(
     form = part.locator("form", has=page.get_by_role("button", name="Record chargeback"))
     form.get_by_label("Amount (minor units)").fill("1500")
     form.get_by_label("Reason").select_option(label="Not received")
-    form.get_by_label("Respond by (UTC)").fill("2030-01-15T17:00")
+    form.get_by_label("Respond by (UTC)").fill(f"{clock.ahead(30):%Y-%m-%dT%H:%M}")
     form.get_by_label("Bank reference").fill("CB-77-ALPHA")
     form.get_by_role("button", name="Record chargeback").click()
 
@@ -145,7 +146,7 @@ def test_a_won_chargeback_takes_nothing_back(page: Page, world: World) -> None:
     form = part.locator("form", has=page.get_by_role("button", name="Record chargeback"))
     form.get_by_label("Amount (minor units)").fill("2500")
     form.get_by_label("Reason").select_option(label="Fraudulent")
-    form.get_by_label("Respond by (UTC)").fill("2030-01-15T17:00")
+    form.get_by_label("Respond by (UTC)").fill(f"{clock.ahead(30):%Y-%m-%dT%H:%M}")
     form.get_by_role("button", name="Record chargeback").click()
     chargeback = page.get_by_role("region", name="Chargeback")
 

@@ -14,10 +14,10 @@ from datetime import timedelta
 
 from playwright.sync_api import Locator, Page, expect
 
+from tests import clock
 from tests.builders import World, pay, place_order
 from tests.dashboard.browser.helpers import screenshot, sign_in, switch_to
 from tests.payments.flows import reference_of
-from tradepost.core import clock
 from tradepost.orders.selectors import OrderBundle
 from tradepost.orders.services import seller_order_acknowledge
 
@@ -25,7 +25,7 @@ from tradepost.orders.services import seller_order_acknowledge
 def _late_order(world: World) -> OrderBundle:
     """Two mugs paid five days ago and acknowledged at once, never shipped: Acme ships within
     three days, so the seller order is two days past its ship-by time."""
-    with clock.frozen_at(clock.now() - timedelta(days=5)):
+    with clock.earlier(timedelta(days=5)):
         bundle = pay(world, place_order(world, {"MUG": 2}))
         seller_order_acknowledge(actor=world.members["acme"].actor, reference=reference_of(bundle))
     return bundle

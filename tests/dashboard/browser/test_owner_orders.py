@@ -7,12 +7,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from tests import clock
 from tests.builders import World, pay, place_order
 from tests.dashboard.browser.helpers import DESKTOP, MOBILE, screenshot, sign_in
-from tradepost.core import clock
 from tradepost.orders.selectors import OrderBundle
 from tradepost.orders.services import seller_order_acknowledge
 
@@ -29,10 +28,9 @@ class Orders:
 @pytest.fixture
 def orders(world: World) -> Orders:
     """Four orders placed over the last days, by two buyers, across two sellers."""
-    now = timezone.now()
 
     def placed(hours_ago: int, lines: dict[str, int], buyer: str, *, paid: bool) -> OrderBundle:
-        with clock.frozen_at(now - timedelta(hours=hours_ago)):
+        with clock.earlier(timedelta(hours=hours_ago)):
             bundle = place_order(world, lines, buyer=buyer)
             return pay(world, bundle) if paid else bundle
 
