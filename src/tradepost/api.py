@@ -14,6 +14,7 @@ from tradepost.accounts.api import router as accounts_router
 from tradepost.accounts.auth import ApiKeyAuth
 from tradepost.attachments.api import router as attachments_router
 from tradepost.catalog.api import router as catalog_router
+from tradepost.core import transient
 from tradepost.core.errors import DomainError
 from tradepost.core.problems import problem_response
 from tradepost.disputes.api import router as disputes_router
@@ -122,6 +123,11 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 @api.exception_handler(Exception)
 def on_unexpected_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    if transient.is_transient(exc):
+        # A deadlock victim or a serialization failure: the idempotency middleware runs an API
+        # write again; what still fails (or a read) answers 503, never 500.
+        transient.mark(request)
+        return transient.busy_problem()
     logger.exception("unhandled error on %s %s", request.method, request.path)
     return problem_response(
         status=500,

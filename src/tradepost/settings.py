@@ -109,6 +109,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "tradepost.dashboard.middleware.VaryOnHtmx",
     "tradepost.core.idempotency.IdempotencyMiddleware",
+    "tradepost.core.middleware.AnswerTransientFailures",
 ]
 
 ROOT_URLCONF = "tradepost.urls"

@@ -85,7 +85,7 @@ def api_key_revoke(*, actor: Actor, key_id: int) -> ApiKey:
     if actor.role is not Role.OWNER:
         keys = keys.filter(user_id=actor.user_pk)
     with unit_of_work():
-        api_key = keys.select_for_update().first()
+        api_key = keys.select_for_update(no_key=True).first()
         if api_key is None:
             raise NotFound(f"No API key {key_id}.")
         if api_key.revoked_at is None:

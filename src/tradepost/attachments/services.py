@@ -60,7 +60,7 @@ def attachments_claim(
             raise ValidationFailed(f"{field}[{index}]", "is listed twice")
     found = {
         attachment.public_id: attachment
-        for attachment in Attachment.objects.select_for_update()
+        for attachment in Attachment.objects.select_for_update(no_key=True)
         .filter(public_id__in=wanted, uploaded_by_id=actor.user_id, claimed_at__isnull=True)
         .order_by("pk")
     }
@@ -80,7 +80,7 @@ def attachments_sweep_unclaimed(*, uploaded_before: datetime) -> int:
     """Delete uploads nobody attached in time, and their files once that commits."""
     with transaction.atomic():
         stale = list(
-            Attachment.objects.select_for_update()
+            Attachment.objects.select_for_update(no_key=True)
             .filter(claimed_at__isnull=True, created_at__lt=uploaded_before)
             .order_by("created_at")[:SWEEP_LIMIT]
         )

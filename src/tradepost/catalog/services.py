@@ -120,7 +120,11 @@ def listing_update(*, actor: Actor, listing_id: UUID, **changes: Any) -> Listing
         listing = listing_get(actor=actor, listing_id=listing_id)  # 404 before 403
         if actor.role is Role.BUYER:
             raise PermissionDenied("Buyers do not manage listings.")
-        listing = Listing.objects.select_for_update().select_related("seller").get(pk=listing.pk)
+        listing = (
+            Listing.objects.select_for_update(no_key=True)
+            .select_related("seller")
+            .get(pk=listing.pk)
+        )
         fields = _apply(listing, changes)
         listing.save(update_fields=[*fields, "updated_at"])
     return listing

@@ -50,7 +50,7 @@ def outbox_dispatch(*, limit: int = BATCH_SIZE) -> int:
         events = list(
             OutboxEvent.objects.filter(published_at__isnull=True)
             .filter(Q(dispatch_after__isnull=True) | Q(dispatch_after__lte=now))
-            .select_for_update(skip_locked=True)
+            .select_for_update(no_key=True, skip_locked=True)
             .order_by("created_at", "id")[:limit]
         )
         if not events:

@@ -5,19 +5,24 @@ A concurrent request with the same key blocks on that insert until the first one
 committed, the claim finds the key taken and the stored response is replayed; if it rolled back,
 the claim succeeds and the request runs. The response is stored in the same transaction as the
 change, so a stored response exists exactly when the change committed.
+
+A transaction that dies of a deadlock or a serialization failure, in the view or at COMMIT, runs
+again whole, up to ``transient.ATTEMPTS`` times, before the client sees a 503 (``core.transient``).
+An upload is not run again: its files were read once.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Callable
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.http import HttpRequest, HttpResponse
 
-from tradepost.core import clock
+from tradepost.core import clock, transient
 from tradepost.core.models import ApiKey, IdempotencyRecord
 from tradepost.core.problems import problem_response
 from tradepost.core.transactions import request_transaction
@@ -26,6 +31,7 @@ WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 255
 JSON = "application/json; charset=utf-8"
+logger = logging.getLogger(__name__)
 
 
 def credential_scope(request: HttpRequest) -> str:
@@ -72,21 +78,52 @@ class IdempotencyMiddleware:
                 "attaches the uploaded file.",
                 errors=[{"field": HEADER, "message": "is not accepted on file uploads"}],
             )
-        with request_transaction():
-            claimed_id = None
-            if key is not None:
-                scope, fingerprint = credential_scope(request), request_fingerprint(request)
-                claim = _claim(scope, key, fingerprint)
-                if isinstance(claim, IdempotencyRecord):
-                    return _replay(claim, fingerprint)
-                claimed_id = claim
-            response = self.get_response(request)
-            if not 200 <= response.status_code < 300:
-                # Whatever the view wrote before failing is undone: nothing is half-written, and
-                # the key is released, so a corrected retry may use it again.
-                transaction.set_rollback(True)
-            elif claimed_id is not None:
-                _store(claimed_id, response)
+        attempts = 1 if request.content_type == "multipart/form-data" else transient.ATTEMPTS
+        for attempt in range(1, attempts + 1):
+            response = self._attempt(request, key)
+            if not transient.take_mark(request):
+                return response
+            logger.warning(
+                "%s %s: transient database failure, attempt %d of %d",
+                request.method,
+                request.path,
+                attempt,
+                attempts,
+            )
+        return response
+
+    def _attempt(self, request: HttpRequest, key: str | None) -> HttpResponse:
+        """One run of the request in its own transaction; a failure at COMMIT answers too."""
+        try:
+            with request_transaction():
+                return self._run(request, key)
+        except DatabaseError as error:
+            if transient.is_transient(error):
+                transient.mark(request)
+                return transient.busy_problem()
+            logger.exception("%s %s: the commit failed", request.method, request.path)
+            return problem_response(
+                status=500,
+                code="internal_error",
+                title="Internal error",
+                detail="Something went wrong on our side; nothing was changed.",
+            )
+
+    def _run(self, request: HttpRequest, key: str | None) -> HttpResponse:
+        claimed_id = None
+        if key is not None:
+            scope, fingerprint = credential_scope(request), request_fingerprint(request)
+            claim = _claim(scope, key, fingerprint)
+            if isinstance(claim, IdempotencyRecord):
+                return _replay(claim, fingerprint)
+            claimed_id = claim
+        response = self.get_response(request)
+        if not 200 <= response.status_code < 300:
+            # Whatever the view wrote before failing is undone: nothing is half-written, and
+            # the key is released, so a corrected retry may use it again.
+            transaction.set_rollback(True)
+        elif claimed_id is not None:
+            _store(claimed_id, response)
         return response
 
 

@@ -28,7 +28,7 @@ def claim_due(rows: models.QuerySet[M], pk: Any, *, pending: str, lease: timedel
     now = clock.now()
     with transaction.atomic():
         row = (
-            rows.select_for_update(skip_locked=True, of=("self",))
+            rows.select_for_update(no_key=True, skip_locked=True, of=("self",))
             .filter(pk=pk, status=pending, next_attempt_at__lte=now)
             .filter(Q(leased_until__isnull=True) | Q(leased_until__lt=now))
             .first()

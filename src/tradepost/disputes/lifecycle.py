@@ -62,7 +62,7 @@ def lock_case(*, actor: Actor, case_id: UUID | str) -> LockedCase:
     order, seller_orders, seller_order = lock_order_for_seller_order(
         actor=actor, reference=reference
     )
-    case = Case.objects.select_for_update().get(public_id=case_id)
+    case = Case.objects.select_for_update(no_key=True).get(public_id=case_id)
     # The locked rows, so reading them costs no query and shows what this transaction wrote.
     case.order, case.seller_order, case.seller = order, seller_order, seller_order.seller
     return LockedCase(order, seller_orders, seller_order, case)
@@ -79,7 +79,7 @@ def lock_chargeback(*, actor: Actor, chargeback_id: UUID | str) -> tuple[LockedC
     if case_id is None:
         raise NotFound(f"No chargeback {chargeback_id}.")
     locked = lock_case(actor=actor, case_id=case_id)
-    chargeback = Chargeback.objects.select_for_update().get(public_id=chargeback_id)
+    chargeback = Chargeback.objects.select_for_update(no_key=True).get(public_id=chargeback_id)
     return locked, chargeback
 
 

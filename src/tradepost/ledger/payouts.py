@@ -120,7 +120,7 @@ def _lock(actor: Actor, payout_id: UUID | str) -> Payout:
     public_id = _uuid(payout_id)
     payout = (
         payouts_visible_to(actor)
-        .select_for_update(of=("self",))
+        .select_for_update(no_key=True, of=("self",))
         .select_related("seller")
         .filter(public_id=public_id)
         .first()

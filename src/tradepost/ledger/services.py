@@ -11,8 +11,10 @@ A seller's share moves between its accounts by one rule: until the sale complete
 becomes ``seller_receivable`` (the seller owes it back), and credits repay what is owed before
 they make anything available. So available never goes below zero and a payout never pays out
 money a refund already took. Whatever may take from available locks the seller's available
-account row first, the lock payouts take too (after the seller's row: see
-``lock_available_accounts``).
+account row first, the lock payouts take too: the available accounts of all the order's sellers at
+once, in id order, as payouts take theirs (``lock_available_accounts``). Every row lock in the house
+is ``FOR NO KEY UPDATE``, so it never waits on the key-share lock another transaction's foreign key
+check holds (docs/architecture.md).
 """
 
 from __future__ import annotations
@@ -22,7 +24,6 @@ from dataclasses import dataclass
 
 from django.db.models import Q, Sum
 
-from tradepost.catalog.models import Seller
 from tradepost.ledger.balances import account_sums
 from tradepost.ledger.models import Account, Entry, Journal, Payout
 from tradepost.ledger.rollup import queue_journal
@@ -104,7 +105,7 @@ def ledger_post_completion(*, order: Order, seller_order: SellerOrder) -> None:
     """The sale completed: what the seller order still holds for the seller becomes available
     (repaying first anything the seller owes)."""
     currency = order.currency
-    accounts = _accounts(currency, seller_order.seller_id, lock=True)
+    accounts = _accounts(currency, seller_order.seller_id, lock_for=seller_order)
     held = -_balance(accounts[A.SELLER_PENDING], seller_order=seller_order)
     _post(
         kind=JournalKind.FUNDS_RELEASED,
@@ -147,18 +148,12 @@ def ledger_post_payout(*, payout: Payout, kind: JournalKind) -> None:
 
 
 def lock_available_accounts(*, currency: str, seller_ids: Sequence[int] | None) -> list[Account]:
-    """Lock the sellers' available accounts (all sellers' for ``None``), in id order.
-
-    The seller rows are locked first, in id order: a refund or a completion holds its order's
-    seller rows (orders.lifecycle locks them with the seller orders) before it locks the
-    account, so taking them in the same order keeps a payout and a refund from deadlocking.
-    """
+    """Lock the sellers' available accounts (all sellers' for ``None``), in id order: the order
+    a refund or a completion takes them in too (``_accounts``), so the two never deadlock."""
     accounts = Account.objects.filter(code=A.SELLER_AVAILABLE, currency=currency)
     if seller_ids is not None:
         accounts = accounts.filter(seller_id__in=seller_ids)
-    sellers = Seller.objects.filter(pk__in=accounts.values("seller_id")).order_by("id")
-    list(sellers.select_for_update().values_list("id", flat=True))
-    return list(accounts.select_for_update().order_by("id"))
+    return list(accounts.select_for_update(no_key=True).order_by("id"))
 
 
 def account_balance(account: Account) -> int:
@@ -173,7 +168,9 @@ def account_balance(account: Account) -> int:
 def _post_money_back(refund: Refund, kind: JournalKind, verb: str) -> None:
     seller_order = refund.seller_order
     released = _released(seller_order)
-    accounts = _accounts(refund.currency, seller_order.seller_id, lock=released)
+    accounts = _accounts(
+        refund.currency, seller_order.seller_id, lock_for=seller_order if released else None
+    )
     source = f"refund:{refund.public_id}"
     subject = Subject(refund.currency, seller_order.order_id, seller_order)
     reversed_amount = refund.commission_reversed_amount
@@ -232,9 +229,12 @@ def _released(seller_order: SellerOrder) -> bool:
     ).exists()
 
 
-def _accounts(currency: str, seller_id: int, *, lock: bool = False) -> dict[str, Account]:
+def _accounts(
+    currency: str, seller_id: int, *, lock_for: SellerOrder | None = None
+) -> dict[str, Account]:
     """The marketplace's accounts and the seller's in ``currency``, made on first use. With
-    ``lock``, the seller's available account row is locked (see the module docstring)."""
+    ``lock_for``, the available accounts of every seller of that seller order's order are locked,
+    in id order (see the module docstring)."""
     wanted = Q(seller__isnull=True, code__in=MARKETPLACE_ACCOUNTS) | Q(
         seller_id=seller_id, code__in=SELLER_ACCOUNTS
     )
@@ -252,8 +252,15 @@ def _accounts(currency: str, seller_id: int, *, lock: bool = False) -> dict[str,
         # Another transaction may be making the same accounts: theirs are as good as ours.
         Account.objects.bulk_create(missing, ignore_conflicts=True)
         found = {a.code: a for a in Account.objects.filter(wanted, currency=currency)}
-    if lock:
-        Account.objects.select_for_update().filter(pk=found[A.SELLER_AVAILABLE].pk).get()
+    if lock_for is not None:
+        # All of the order's sellers at the first lock, not one per posting: an order-wide step
+        # posts for its seller orders in their order, which need not be their accounts' order,
+        # and a payout to every seller takes them in id order.
+        sellers = SellerOrder.objects.filter(order_id=lock_for.order_id).values("seller_id")
+        available = Account.objects.filter(
+            code=A.SELLER_AVAILABLE, currency=currency, seller_id__in=sellers
+        )
+        list(available.select_for_update(no_key=True).order_by("id").values_list("id", flat=True))
     return found
 
 

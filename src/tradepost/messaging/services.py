@@ -90,14 +90,14 @@ def message_post(
 def _locked_thread(seller_order: SellerOrder) -> Thread:
     """The seller order's thread, locked; the first message makes it (a racing first message
     waits on the unique seller order, then finds this one)."""
-    thread = Thread.objects.select_for_update().filter(seller_order=seller_order).first()
+    thread = Thread.objects.select_for_update(no_key=True).filter(seller_order=seller_order).first()
     if thread is not None:
         return thread
     Thread.objects.get_or_create(
         seller_order=seller_order,
         defaults={"seller_id": seller_order.seller_id, "buyer_id": seller_order.order.buyer_id},
     )
-    return Thread.objects.select_for_update().get(seller_order=seller_order)
+    return Thread.objects.select_for_update(no_key=True).get(seller_order=seller_order)
 
 
 def _count_new_message(thread: Thread, message: Message) -> None:
@@ -149,7 +149,7 @@ def threads_mark_read(*, actor: Actor, threads: Sequence[Thread]) -> None:
         # Locked first, so "now" is after any message that was being posted meanwhile.
         locked = list(
             threads_visible_to(actor)
-            .select_for_update()
+            .select_for_update(no_key=True)
             .filter(pk__in=unread)
             .values_list("pk", flat=True)
         )
@@ -211,7 +211,7 @@ def _own_template_locked(actor: Actor, template_id: str) -> ReplyTemplate:
         )
     template = reply_template_row(actor=actor, template_id=template_id)
     locked = (
-        ReplyTemplate.objects.select_for_update()
+        ReplyTemplate.objects.select_for_update(no_key=True)
         .select_related("seller")
         .filter(pk=template.pk)
         .first()

@@ -172,7 +172,9 @@ def _send_one(
     notice: Notice, seller_order_id: int, order_id: int, marketplace: Marketplace, now: datetime
 ) -> bool:
     with transaction.atomic():
-        order = Order.objects.select_for_update().get(pk=order_id)  # the order first, always
+        order = Order.objects.select_for_update(no_key=True).get(
+            pk=order_id
+        )  # the order first, always
         claimed = SellerOrder.objects.filter(
             notice.due(marketplace, now), pk=seller_order_id
         ).update(**{notice.column: now})

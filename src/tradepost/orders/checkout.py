@@ -226,7 +226,7 @@ def _reserve_sql() -> str:
             JOIN wanted ON wanted.public_id = listing.public_id
             JOIN {quote(seller_table)} seller ON seller.id = listing.seller_id
             ORDER BY listing.id
-            FOR UPDATE OF listing
+            FOR NO KEY UPDATE OF listing
         ),
         verdict AS (
             SELECT count(*) = %(count)s

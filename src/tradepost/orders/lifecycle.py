@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db.models import F
 
-from tradepost.catalog.models import Listing, Seller
+from tradepost.catalog.models import Listing
 from tradepost.core import clock
 from tradepost.core.actors import Actor
 from tradepost.core.errors import InvalidTransition, NotFound, PermissionDenied
@@ -63,30 +63,27 @@ def lock_order_for_seller_order(
 ) -> tuple[Order, list[SellerOrder], SellerOrder]:
     """Lock the order, then all its seller orders by id (the house lock order), and pick one.
 
+    Not the sellers: a seller's row is not what its orders' actions must serialise on (and every
+    order's insert key-shares it). What does need serialising, the seller's available balance, is
+    locked by the ledger when money moves (``ledger.services``, docs/architecture.md).
+
     The seller order must be visible to the actor, else it does not exist for them.
     """
     visible = SellerOrder.objects.filter(
         seller_order_reference_scope(actor=actor, reference=reference)
     )
-    order = Order.objects.select_for_update().filter(pk__in=visible.values("order_id")).first()
+    order = (
+        Order.objects.select_for_update(no_key=True)
+        .filter(pk__in=visible.values("order_id"))
+        .first()
+    )
     if order is None:
         raise NotFound(f"No seller order {reference}.")
     seller_orders = list(
-        SellerOrder.objects.select_for_update(of=("self",))
+        SellerOrder.objects.select_for_update(no_key=True, of=("self",))
         .filter(order=order)
         .select_related("seller")
         .order_by("id")
-    )
-    # Then the sellers, in seller id order: the order payouts lock them in
-    # (ledger.services.lock_available_accounts). Locked through the join above they would follow
-    # the seller orders' order, which is not the sellers' — and two transactions taking the same
-    # rows in opposite orders deadlock.
-    seller_ids = sorted({seller_order.seller_id for seller_order in seller_orders})
-    list(
-        Seller.objects.select_for_update()
-        .filter(pk__in=seller_ids)
-        .order_by("id")
-        .values_list("id", flat=True)
     )
     target = next(so for so in seller_orders if so.reference == reference.upper())
     return order, seller_orders, target

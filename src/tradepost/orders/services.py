@@ -74,7 +74,9 @@ def shipment_create(*, actor: Actor, reference: str, parcel: Parcel) -> OrderBun
         if marketplace_get().tracking_required and not parcel.tracking_number.strip():
             raise ValidationFailed("tracking_number", "is required by this marketplace")
         lines = list(
-            OrderLine.objects.select_for_update().filter(seller_order=seller_order).order_by("id")
+            OrderLine.objects.select_for_update(no_key=True)
+            .filter(seller_order=seller_order)
+            .order_by("id")
         )
         quantities = _parcel_quantities(lines, parcel)
         shipment = Shipment.objects.create(
@@ -146,7 +148,9 @@ def seller_order_cancel(*, actor: Actor, reference: str, reason: str) -> OrderBu
         if actor.role in (Role.SELLER, Role.OWNER) and not reason:
             raise ValidationFailed("reason", "is required when a seller or the owner cancels")
         lines = list(
-            OrderLine.objects.select_for_update().filter(seller_order=seller_order).order_by("id")
+            OrderLine.objects.select_for_update(no_key=True)
+            .filter(seller_order=seller_order)
+            .order_by("id")
         )
         if any(line.quantity_shipped for line in lines):
             raise Conflict(

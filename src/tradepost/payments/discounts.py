@@ -138,7 +138,7 @@ def discount_code_redeem(
         )
     with unit_of_work():
         found = (
-            DiscountCode.objects.select_for_update()
+            DiscountCode.objects.select_for_update(no_key=True)
             .filter(code=code.strip().upper(), buyer=buyer)
             .first()
         )

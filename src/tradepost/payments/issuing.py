@@ -211,7 +211,9 @@ def _codes() -> Any:
 
 def lock_lines(seller_order: SellerOrder) -> list[OrderLine]:
     return list(
-        OrderLine.objects.select_for_update().filter(seller_order=seller_order).order_by("id")
+        OrderLine.objects.select_for_update(no_key=True)
+        .filter(seller_order=seller_order)
+        .order_by("id")
     )
 
 

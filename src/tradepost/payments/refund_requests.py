@@ -203,7 +203,7 @@ def _lock_request(
     order, seller_orders, seller_order = lock_order_for_seller_order(
         actor=actor, reference=found.seller_order.reference
     )
-    request = RefundRequest.objects.select_for_update().get(pk=found.pk)
+    request = RefundRequest.objects.select_for_update(no_key=True).get(pk=found.pk)
     return order, seller_orders, seller_order, request
 
 

@@ -171,11 +171,16 @@ def refund_locked_seller_order(
 
 
 def _lock_order(*, actor: Actor, number: str) -> tuple[Order, list[SellerOrder]]:
-    order = orders_visible_to(actor).select_for_update().filter(number=number.upper()).first()
+    order = (
+        orders_visible_to(actor)
+        .select_for_update(no_key=True)
+        .filter(number=number.upper())
+        .first()
+    )
     if order is None:
         raise NotFound(f"No order {number}.")
     seller_orders = list(
-        SellerOrder.objects.select_for_update()
+        SellerOrder.objects.select_for_update(no_key=True)
         .filter(order=order)
         .select_related("seller")
         .order_by("id")

@@ -189,7 +189,7 @@ def _take_stock(chosen: list[tuple[OrderLine, int]]) -> None:
     wanted: dict[int, int] = {}
     for line, quantity in chosen:
         wanted[line.listing_id] = wanted.get(line.listing_id, 0) + quantity
-    listings = Listing.objects.select_for_update().filter(pk__in=wanted).order_by("id")
+    listings = Listing.objects.select_for_update(no_key=True).filter(pk__in=wanted).order_by("id")
     for listing in listings:
         if listing.stock_quantity < wanted[listing.pk]:
             raise OutOfStock(

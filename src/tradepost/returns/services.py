@@ -253,7 +253,7 @@ def lock_return(*, actor: Actor, return_id: UUID | str) -> LockedReturn:
     order, seller_orders, seller_order = lock_order_for_seller_order(
         actor=actor, reference=found.seller_order.reference
     )
-    ret = ReturnRequest.objects.select_for_update().get(pk=found.pk)
+    ret = ReturnRequest.objects.select_for_update(no_key=True).get(pk=found.pk)
     ret.seller_order = seller_order
     return LockedReturn(order, seller_orders, seller_order, ret)
 

@@ -144,7 +144,7 @@ def _seller_order(actor: Actor, reference: str) -> SellerOrder:
 def _locked(reviews: QuerySet[Review]) -> Review | None:
     """The review, locked (not the rows joined to it), with what its timeline event needs."""
     return (
-        reviews.select_for_update(of=("self",))
+        reviews.select_for_update(no_key=True, of=("self",))
         .select_related("seller", "seller_order__order")
         .first()
     )

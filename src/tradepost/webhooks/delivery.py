@@ -210,7 +210,9 @@ def _record(delivery: WebhookDelivery, outcome: Outcome, now: datetime) -> Webho
             response_excerpt=outcome.excerpt,
             error=outcome.error,
         )
-        current = WebhookDelivery.objects.select_for_update().filter(pk=delivery.pk).first()
+        current = (
+            WebhookDelivery.objects.select_for_update(no_key=True).filter(pk=delivery.pk).first()
+        )
         if current is None or current.leased_until != lease:
             return attempt  # the lease ran out and another attempt owns the delivery now
         delivery.attempt_count = current.attempt_count + 1
@@ -270,7 +272,7 @@ def _jittered(delay: timedelta) -> timedelta:
 def _note_failure(endpoint_id: int, now: datetime) -> bool:
     """Keep the failing clock; five days of failures with no success and no long silence
     between them disable the endpoint. Returns whether the endpoint is still enabled."""
-    endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint_id)
+    endpoint = WebhookEndpoint.objects.select_for_update(no_key=True).get(pk=endpoint_id)
     quiet = endpoint.last_failure_at is None or now - endpoint.last_failure_at > FAILING_GAP
     if endpoint.failing_since is None or quiet:
         endpoint.failing_since = now  # a failure after a pause starts a new streak

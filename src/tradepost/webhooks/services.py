@@ -116,7 +116,9 @@ def endpoint_rotate_secret(*, actor: Actor, endpoint_id: UUID | str) -> Endpoint
 
 def endpoint_delete(*, actor: Actor, endpoint_id: UUID | str) -> None:
     with unit_of_work():
-        _locked(actor, endpoint_id).delete()
+        # Not locked first: the delete takes the deliveries' rows, then the endpoint's, the order a
+        # delivery attempt takes them in; locking the endpoint first deadlocked with the worker.
+        endpoint_get(actor=actor, endpoint_id=endpoint_id).delete()
 
 
 def delivery_resend(*, actor: Actor, delivery_id: UUID | str) -> WebhookDelivery:
@@ -185,7 +187,7 @@ def endpoint_disable_failing(*, endpoint: WebhookEndpoint, now: datetime) -> Non
 def _locked(actor: Actor, endpoint_id: UUID | str) -> WebhookEndpoint:
     # 404 outside the scope; buyers see no endpoint at all, so they never get further.
     endpoint = endpoint_get(actor=actor, endpoint_id=endpoint_id)
-    return WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
+    return WebhookEndpoint.objects.select_for_update(no_key=True).get(pk=endpoint.pk)
 
 
 def _cancel_pending(endpoint: WebhookEndpoint) -> None:
