@@ -241,7 +241,10 @@ OBJECT_ENDPOINTS = (
     ObjectEndpoint("POST", "/seller-orders/{reference}/confirm-delivery", state="shipped"),
     ObjectEndpoint("POST", "/seller-orders/{reference}/cancel", {"reason": "Out of stock"}),
     ObjectEndpoint(
-        "POST", "/seller-orders/{reference}/refund", {"reason": "damaged"}, state="shipped"
+        "POST",
+        "/seller-orders/{reference}/refund",
+        {"reason": "damaged"},
+        state="shipped",
     ),
     ObjectEndpoint("GET", "/sellers/{slug}"),
     ObjectEndpoint("GET", "/sellers/{slug}/scorecard"),
@@ -1333,8 +1336,16 @@ class TestAfterSaleScope:
         self, api: ApiClient, tenants: Tenancy, janes: dict[str, str], role: str
     ):
         calls = [
-            ("POST", f"/seller-orders/{janes['shipped']}/refunds", {"reason": "damaged"}),
-            ("POST", f"/seller-orders/{janes['shipped']}/refund-requests", {"reason": "other"}),
+            (
+                "POST",
+                f"/seller-orders/{janes['shipped']}/refunds",
+                {"reason": "damaged", "full": True},
+            ),
+            (
+                "POST",
+                f"/seller-orders/{janes['shipped']}/refund-requests",
+                {"reason": "other", "full": True},
+            ),
             (
                 "POST",
                 f"/seller-orders/{janes['pending']}/cancel-lines",
@@ -1408,7 +1419,9 @@ class TestAfterSaleScope:
         before = database_state()
         assert (
             api.post(
-                f"/seller-orders/{reference}/refunds", tenants.acme.key, {"reason": "damaged"}
+                f"/seller-orders/{reference}/refunds",
+                tenants.acme.key,
+                {"reason": "damaged", "full": True},
             ).status
             == 403
         )

@@ -63,6 +63,8 @@ def ask_refund(api: ApiClient, world: World, reference: str, **body: object) -> 
     """John asks for a refund of ``reference`` for a damaged item, with a photo as proof."""
     buyer = world.buyers["john"]
     proof = {"reason": "damaged", "attachment_ids": photo_ids(api, buyer)}
+    if not {"amount", "lines", "full"} & set(body):
+        proof["full"] = True  # everything left, unless the test says how much
     return api.post(f"/seller-orders/{reference}/refund-requests", buyer.key, proof | body)
 
 

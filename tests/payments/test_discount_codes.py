@@ -40,6 +40,7 @@ class TestIssuedWithARefundAndRedeemedOnce:
             world.owner.key,
             {
                 "reason": "damaged",
+                "full": True,
                 "discount_code": {"kind": "percent", "percent_off": 10, "note": "Sorry!"},
             },
         )

@@ -133,7 +133,9 @@ class TestRefunds:
         assert refused.status == 422, refused
         assert Order.objects.get(number=number).refunded_amount == 0
         whole = api.post(
-            f"/seller-orders/{reference}/refunds", world.owner.key, {"reason": "other"}
+            f"/seller-orders/{reference}/refunds",
+            world.owner.key,
+            {"reason": "other", "full": True},
         )
         assert (whole.status, whole.json()["amount"]) == (201, TOTAL)
 

@@ -71,7 +71,7 @@ class TestDamagedItemRefundedWithProof:
         api.post(
             f"/seller-orders/{reference_of(bundle)}/refunds",
             world.owner.key,
-            {"reason": "damaged", "attachment_ids": [proof]},
+            {"reason": "damaged", "attachment_ids": [proof], "full": True},
         )
         assert download(api, world.buyers["john"], proof).status_code == 200
         assert download(api, world.members["acme"], proof).status_code == 200
@@ -187,7 +187,9 @@ class TestRefundRules:
         bundle = delivered_order(world, {"MUG": 1})
         for party in (world.members["acme"], world.buyers["john"]):
             response = api.post(
-                f"/seller-orders/{reference_of(bundle)}/refunds", party.key, {"reason": "damaged"}
+                f"/seller-orders/{reference_of(bundle)}/refunds",
+                party.key,
+                {"reason": "damaged", "full": True},
             )
             assert response.status == 403, response
         assert not Refund.objects.exists()
@@ -248,13 +250,15 @@ class TestPolicyWindowAndOverride:
         bundle = delivered_order(world, {"MUG": 1}, days_ago=40)
         path = f"/seller-orders/{reference_of(bundle)}/refunds"
         # when / then: no note, refused naming the field to fill in
-        refused = api.post(path, world.owner.key, {"reason": "damaged"})
+        refused = api.post(path, world.owner.key, {"reason": "damaged", "full": True})
         assert refused.status == 422, refused
         assert refused.json()["code"] == "refund_policy"
         assert refused.json()["errors"][0]["field"] == "policy_override_note"
         # when / then: with the note, refunded, and the override is on the timeline
         done = api.post(
-            path, world.owner.key, {"reason": "damaged", "policy_override_note": "Long-time buyer."}
+            path,
+            world.owner.key,
+            {"reason": "damaged", "full": True, "policy_override_note": "Long-time buyer."},
         )
         assert done.status == 201, done
         assert done.json()["policy_override_note"] == "Long-time buyer."

@@ -6,10 +6,12 @@ from datetime import datetime
 
 from ninja import Field, Schema
 
+from tradepost.core.schemas import InputSchema, StrictInt
 
-class ApiKeyCreateIn(Schema):
+
+class ApiKeyCreateIn(InputSchema):
     name: str = Field(min_length=1, max_length=100)
-    user_id: int | None = Field(None, description="Owner only: issue the key for this user.")
+    user_id: StrictInt | None = Field(None, description="Owner only: issue the key for this user.")
 
 
 class ApiKeyOut(Schema):

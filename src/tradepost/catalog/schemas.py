@@ -9,6 +9,7 @@ from ninja import Field, Schema
 from pydantic import AfterValidator
 
 from tradepost.catalog.status import SellerStatus
+from tradepost.core.schemas import InputSchema, StrictBool, StrictInt
 from tradepost.payments.status import BUYER_REASONS
 from tradepost.reviews.schemas import RatingOut
 
@@ -47,26 +48,26 @@ class SellerOut(Schema):
     rating: RatingOut = Field(description="The seller's visible reviews: average and count.")
 
 
-class SellerCreateIn(Schema):
+class SellerCreateIn(InputSchema):
     slug: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{1,59}$")
     name: str = Field(min_length=1, max_length=120)
     email: str = Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)
-    commission_rate_bps: int | None = Rate
-    ship_within_days: int | None = Field(None, ge=1, le=365)
-    ship_within_min_days: int | None = Field(None, ge=1, le=365)
-    acknowledgement_sla_hours: int | None = Field(None, ge=1, le=24 * 30)
+    commission_rate_bps: StrictInt | None = Rate
+    ship_within_days: StrictInt | None = Field(None, ge=1, le=365)
+    ship_within_min_days: StrictInt | None = Field(None, ge=1, le=365)
+    acknowledgement_sla_hours: StrictInt | None = Field(None, ge=1, le=24 * 30)
 
 
-class SellerUpdateIn(Schema):
+class SellerUpdateIn(InputSchema):
     name: str | None = Field(None, min_length=1, max_length=120)
     email: str | None = Field(None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)
     status: SellerStatus | None = None
-    commission_rate_bps: int | None = Rate
-    ship_within_days: int | None = Field(None, ge=1, le=365)
-    ship_within_min_days: int | None = Field(
+    commission_rate_bps: StrictInt | None = Rate
+    ship_within_days: StrictInt | None = Field(None, ge=1, le=365)
+    ship_within_min_days: StrictInt | None = Field(
         None, ge=1, le=365, description="The low end of 'ships within 2-3 days'; null clears it."
     )
-    acknowledgement_sla_hours: int | None = Field(
+    acknowledgement_sla_hours: StrictInt | None = Field(
         None, ge=1, le=24 * 30, description="Null goes back to the marketplace's SLA."
     )
 
@@ -82,20 +83,20 @@ class ListingOut(Schema):
     is_active: bool
 
 
-class ListingCreateIn(Schema):
+class ListingCreateIn(InputSchema):
     seller: str | None = Field(None, description="Seller slug; required for the owner.")
     sku: str = Field(min_length=1, max_length=64)
     title: str = Field(min_length=1, max_length=200)
-    unit_price_amount: int = Field(ge=0, le=10**12)
+    unit_price_amount: StrictInt = Field(ge=0, le=10**12)
     currency: str | None = Field(None, pattern=r"^[A-Z]{3}$")
-    stock_quantity: int = Field(0, ge=0, le=10**9)
+    stock_quantity: StrictInt = Field(0, ge=0, le=10**9)
 
 
-class ListingUpdateIn(Schema):
+class ListingUpdateIn(InputSchema):
     title: str | None = Field(None, min_length=1, max_length=200)
-    unit_price_amount: int | None = Field(None, ge=0, le=10**12)
-    stock_quantity: int | None = Field(None, ge=0, le=10**9)
-    is_active: bool | None = None
+    unit_price_amount: StrictInt | None = Field(None, ge=0, le=10**12)
+    stock_quantity: StrictInt | None = Field(None, ge=0, le=10**9)
+    is_active: StrictBool | None = None
 
 
 class ListingPageOut(Schema):
@@ -137,22 +138,22 @@ class MarketplaceOut(Schema):
     )
 
 
-class MarketplaceUpdateIn(Schema):
+class MarketplaceUpdateIn(InputSchema):
     name: str | None = Field(None, min_length=1, max_length=120)
     default_currency: str | None = Field(None, pattern=r"^[A-Z]{3}$")
-    default_commission_rate_bps: int | None = Field(None, ge=0, le=10_000)
-    acknowledgement_sla_hours: int | None = Field(None, ge=1, le=24 * 30)
-    ship_within_days: int | None = Field(None, ge=1, le=365)
-    auto_complete_days: int | None = Field(None, ge=1, le=365)
-    tracking_required: bool | None = None
-    delivery_estimate_days: int | None = Field(None, ge=1, le=60)
-    dispute_response_hours: int | None = Field(None, ge=1, le=24 * 30)
-    refund_window_days: int | None = Field(None, ge=1, le=365)
+    default_commission_rate_bps: StrictInt | None = Field(None, ge=0, le=10_000)
+    acknowledgement_sla_hours: StrictInt | None = Field(None, ge=1, le=24 * 30)
+    ship_within_days: StrictInt | None = Field(None, ge=1, le=365)
+    auto_complete_days: StrictInt | None = Field(None, ge=1, le=365)
+    tracking_required: StrictBool | None = None
+    delivery_estimate_days: StrictInt | None = Field(None, ge=1, le=60)
+    dispute_response_hours: StrictInt | None = Field(None, ge=1, le=24 * 30)
+    refund_window_days: StrictInt | None = Field(None, ge=1, le=365)
     refund_reasons_accepted: list[BuyerRefundReason] | None = Field(
         None, min_length=1, description="At least one of the buyer's reasons."
     )
-    refund_proof_required: bool | None = None
-    sla_reminder_hours: int | None = Field(None, ge=0, le=24 * 7)
-    auto_cancel_unacknowledged_days: int | None = Field(
+    refund_proof_required: StrictBool | None = None
+    sla_reminder_hours: StrictInt | None = Field(None, ge=0, le=24 * 7)
+    auto_cancel_unacknowledged_days: StrictInt | None = Field(
         None, ge=1, le=90, description="Send null to turn auto-cancel off."
     )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 
@@ -13,6 +15,56 @@ from tradepost.core.problems import problem_response
 # NUL in a path, a query or a JSON string: PostgreSQL text cannot hold it, so every query with it
 # would fail deep inside; no legitimate input carries it.
 NUL_MARKERS = (b"\x00", b"\\u0000")
+
+
+API_WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+class RefuseUnreadableApiBodies:
+    """An API write's body is JSON (or a multipart upload) of a size the server reads; anything
+    else is refused as problem+json before any view reads it, rather than as Django's HTML 400
+    page (too large) or a confusing 400 about JSON (a form or XML body)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method in API_WRITES and request.path.startswith("/api/"):
+            refused = _body_refusal(request)
+            if refused is not None:
+                return refused
+        return self.get_response(request)
+
+
+def _body_refusal(request: HttpRequest) -> HttpResponse | None:
+    kind = request.content_type or ""
+    if kind == "multipart/form-data":
+        return None  # uploads: Django streams the files and caps them (docs/configuration.md)
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    try:
+        too_big = length > limit or len(request.body) > limit
+    except RequestDataTooBig:
+        too_big = True
+    if too_big:
+        return problem_response(
+            status=413,
+            code="body_too_large",
+            title="Request body too large",
+            detail=f"The body may be at most {limit} bytes.",
+        )
+    if request.body and kind != "application/json" and not kind.endswith("+json"):
+        return problem_response(
+            status=415,
+            code="unsupported_media_type",
+            title="Unsupported media type",
+            detail=f"Send the body as application/json, not {kind or 'without a Content-Type'}.",
+            errors=[{"field": "Content-Type", "message": "must be application/json"}],
+        )
+    return None
 
 
 class RejectNulBytes:

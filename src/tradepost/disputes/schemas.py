@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Literal
 from uuid import UUID
 
 from ninja import Field, Schema
-from pydantic import BaseModel, field_validator
+from pydantic import BaseModel
 
+from tradepost.core.schemas import InputSchema, StrictInt, UtcDatetime
 from tradepost.disputes.status import CaseKind, CaseStatus, ChargebackReason, ChargebackStatus
 from tradepost.orders.schemas import LifecycleTableOut
 
@@ -31,38 +32,36 @@ AttachmentIds: Any = Field(
 )
 
 
-def _utc(value: datetime | None) -> datetime | None:
-    return value.replace(tzinfo=UTC) if value and value.tzinfo is None else value
-
-
-class CaseOpenIn(Schema):
+class CaseOpenIn(InputSchema):
     seller_order: str = Field(min_length=1, max_length=40, description="e.g. ORD-1001-1")
     kind: OpenableKind
     description: str = Field(min_length=1, max_length=4000, description="What went wrong.")
 
 
-class CaseRespondIn(Schema):
+class CaseRespondIn(InputSchema):
     message: str = Message
     to: Party | None = Field(None, description="Owner only: whom the owner asks to answer.")
     attachment_ids: list[UUID] = AttachmentIds
 
 
-class CaseMessageIn(Schema):
+class CaseMessageIn(InputSchema):
     message: str = Message
     attachment_ids: list[UUID] = AttachmentIds
 
 
-class CaseEscalateIn(Schema):
+class CaseEscalateIn(InputSchema):
     message: str = Field("", max_length=4000)
 
 
-class CaseReopenIn(Schema):
+class CaseReopenIn(InputSchema):
     message: str = Field(min_length=1, max_length=4000, description="Why the remedy failed.")
 
 
-class CaseResolveIn(Schema):
+class CaseResolveIn(InputSchema):
     outcome: ChosenOutcome
-    amount: int | None = Field(None, ge=1, le=10**13, description="partial_refund: minor units.")
+    amount: StrictInt | None = Field(
+        None, ge=1, le=10**13, description="partial_refund: minor units."
+    )
     carrier: str = Field("", max_length=80, description="reship / exchange: the new parcel.")
     tracking_number: str = Field("", max_length=120)
     tracking_url: str = Field("", max_length=500, pattern=r"^(https?://\S+)?$")
@@ -226,23 +225,18 @@ class CaseOut(CaseSummaryOut):
     records: RecordsOut | None = Field(None, description="Owner only: both parties' history.")
 
 
-class ChargebackIn(Schema):
-    amount: int = Field(ge=1, le=10**13, description="Minor units, the order's currency.")
+class ChargebackIn(InputSchema):
+    amount: StrictInt = Field(ge=1, le=10**13, description="Minor units, the order's currency.")
     reason: ChargebackReason
-    respond_by: datetime = Field(description="The bank's deadline for evidence.")
+    respond_by: UtcDatetime = Field(description="The bank's deadline for evidence.")
     seller_order: str = Field(
         "", max_length=40, description="Required when the order has several live seller orders."
     )
     provider_reference: str = Field("", max_length=200)
     note: str = Field("", max_length=1000)
 
-    @field_validator("respond_by")
-    @classmethod
-    def _utc_when_no_zone(cls, value: datetime) -> datetime:
-        return _utc(value) or value
 
-
-class ChargebackOutcomeIn(Schema):
+class ChargebackOutcomeIn(InputSchema):
     outcome: Literal["won", "lost"]
     note: str = Field("", max_length=1000)
 

@@ -7,6 +7,8 @@ from typing import Literal
 
 from ninja import Field, Schema
 
+from tradepost.core.schemas import InputSchema, StrictInt
+
 Amount = int
 
 
@@ -133,21 +135,21 @@ class BalancesOut(Schema):
     marketplace: MarketplaceBalanceOut | None = Field(description="The owner's view only.")
 
 
-class PayoutCreateIn(Schema):
+class PayoutCreateIn(InputSchema):
     seller: str = Field(
         "", max_length=50, description="Pay this seller (a slug); leave out to pay all that is due."
     )
-    amount: int | None = Field(
+    amount: StrictInt | None = Field(
         None, ge=1, le=10**13, description="With a seller: pay this much of its available balance."
     )
     currency: str | None = Field(None, pattern=r"^[A-Z]{3}$")
 
 
-class PayoutMarkPaidIn(Schema):
+class PayoutMarkPaidIn(InputSchema):
     reference: str = Field(min_length=1, max_length=200, description="The transfer's reference.")
 
 
-class PayoutMarkFailedIn(Schema):
+class PayoutMarkFailedIn(InputSchema):
     reason: str = Field(min_length=1, max_length=500)
 
 

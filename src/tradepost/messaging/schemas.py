@@ -9,6 +9,7 @@ from uuid import UUID
 from ninja import Field, Schema
 
 from tradepost.attachments.schemas import AttachmentOut
+from tradepost.core.schemas import InputSchema
 from tradepost.messaging.reply_templates import BODY_MAX_LENGTH as TEMPLATE_BODY_MAX_LENGTH
 from tradepost.messaging.reply_templates import NAME_MAX_LENGTH
 from tradepost.messaging.services import BODY_MAX_LENGTH, MAX_ATTACHMENTS
@@ -63,7 +64,7 @@ class MessageListQuery(Schema):
     cursor: str | None = None
 
 
-class MessagePostIn(Schema):
+class MessagePostIn(InputSchema):
     body: str = Field("", max_length=BODY_MAX_LENGTH, description="Required unless files go.")
     attachment_ids: list[UUID] = Field(
         default_factory=list,
@@ -130,18 +131,18 @@ class ReplyTemplateListQuery(Schema):
     seller: str = Field("", description="Owner: one seller's templates only.")
 
 
-class ReplyTemplateCreateIn(Schema):
+class ReplyTemplateCreateIn(InputSchema):
     name: str = Field(min_length=1, max_length=NAME_MAX_LENGTH)
     body: str = Field(min_length=1, max_length=TEMPLATE_BODY_MAX_LENGTH)
     seller: str = Field("", description="Owner only: the seller the template is for.")
 
 
-class ReplyTemplateUpdateIn(Schema):
+class ReplyTemplateUpdateIn(InputSchema):
     name: str | None = Field(None, min_length=1, max_length=NAME_MAX_LENGTH)
     body: str | None = Field(None, min_length=1, max_length=TEMPLATE_BODY_MAX_LENGTH)
 
 
-class ReplyTemplateRenderIn(Schema):
+class ReplyTemplateRenderIn(InputSchema):
     seller_order: str = Field(min_length=1, max_length=40, description="e.g. ORD-1234-1")
 
 

@@ -7,6 +7,7 @@ from uuid import UUID
 
 from ninja import Field, Schema
 
+from tradepost.core.schemas import InputSchema
 from tradepost.notifications.rendering import BODY_MAX_LENGTH, SUBJECT_MAX_LENGTH
 
 
@@ -30,12 +31,12 @@ class EmailTemplateOut(Schema):
     default_body: str
 
 
-class EmailTemplateUpdateIn(Schema):
+class EmailTemplateUpdateIn(InputSchema):
     subject: str = Field(min_length=1, max_length=SUBJECT_MAX_LENGTH)
     body: str = Field(min_length=1, max_length=BODY_MAX_LENGTH)
 
 
-class EmailPreviewIn(Schema):
+class EmailPreviewIn(InputSchema):
     order: str = Field(min_length=1, max_length=32, description="An order number: ORD-1234.")
     seller_order: str = Field(
         "", max_length=40, description="For emails about one seller's part; default: the first."

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated, Literal
 from uuid import UUID
 
 from ninja import Field, Schema
-from pydantic import BaseModel, field_validator
+from pydantic import BaseModel
 
+from tradepost.core.schemas import InputSchema, StrictInt, UtcDatetime
 from tradepost.orders.status import FulfilmentStatus, PaymentStatus
 from tradepost.payments.schemas import OrderRefundPolicyOut
 
@@ -21,7 +22,7 @@ class Out(BaseModel):
     ORM-attribute getter, which costs more than the rest of a list page's rendering."""
 
 
-class AddressIn(Schema):
+class AddressIn(InputSchema):
     name: str = Field(min_length=1, max_length=200)
     line1: str = Field(min_length=1, max_length=200)
     line2: str = Field("", max_length=200)
@@ -32,24 +33,24 @@ class AddressIn(Schema):
     phone: str = Field("", max_length=32)
 
 
-class ContactIn(Schema):
+class ContactIn(InputSchema):
     name: str = Field(min_length=1, max_length=200)
     email: str = Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)
     phone: str = Field("", max_length=32)
 
 
-class CartLineIn(Schema):
+class CartLineIn(InputSchema):
     listing_id: UUID
-    quantity: int = Field(ge=1, le=10_000)
+    quantity: StrictInt = Field(ge=1, le=10_000)
 
 
-class OrderCreateIn(Schema):
+class OrderCreateIn(InputSchema):
     lines: list[CartLineIn] = Field(min_length=1, max_length=100)
     shipping_address: AddressIn
     shipping_amounts: dict[str, Annotated[int, Field(ge=0, le=10**13)]] = Field(
         default_factory=dict, description="Shipping charged per seller slug, in minor units."
     )
-    tax_amount: int = Field(0, ge=0, le=10**13)
+    tax_amount: StrictInt = Field(0, ge=0, le=10**13)
     buyer: ContactIn | None = Field(
         None, description="Required when the owner orders for a buyer; buyers may override."
     )
@@ -61,12 +62,12 @@ class OrderCreateIn(Schema):
     )
 
 
-class ParcelLineIn(Schema):
+class ParcelLineIn(InputSchema):
     sku: str = Field(min_length=1, max_length=64)
-    quantity: int = Field(ge=1, le=10_000)
+    quantity: StrictInt = Field(ge=1, le=10_000)
 
 
-class ShipIn(Schema):
+class ShipIn(InputSchema):
     carrier: str = Field(min_length=1, max_length=80)
     tracking_number: str = Field("", max_length=120)
     tracking_url: str = Field("", max_length=500, pattern=r"^(https?://\S+)?$")
@@ -75,11 +76,11 @@ class ShipIn(Schema):
     )
 
 
-class CancelIn(Schema):
+class CancelIn(InputSchema):
     reason: str = Field("", max_length=500)
 
 
-class RefundIn(Schema):
+class RefundIn(InputSchema):
     reason: str = Field(
         min_length=1,
         max_length=40,
@@ -91,12 +92,12 @@ class RefundIn(Schema):
     )
 
 
-class CancelLineIn(Schema):
+class CancelLineIn(InputSchema):
     sku: str = Field(min_length=1, max_length=64)
-    quantity: int = Field(ge=1, le=10_000)
+    quantity: StrictInt = Field(ge=1, le=10_000)
 
 
-class CancelLinesIn(Schema):
+class CancelLinesIn(InputSchema):
     lines: list[CancelLineIn] = Field(min_length=1, max_length=100)
     reason: Literal["out_of_stock", "other"] = Field(
         "out_of_stock",
@@ -257,8 +258,8 @@ class OrderListQuery(Schema):
     status: list[FulfilmentStatus] = Field(default_factory=list)
     payment_status: list[PaymentStatus] = Field(default_factory=list)
     seller: str = Field("", max_length=60, description="Seller slug (owner only).")
-    created_from: datetime | None = Field(None, description="Inclusive; no zone means UTC.")
-    created_to: datetime | None = Field(None, description="Exclusive; no zone means UTC.")
+    created_from: UtcDatetime | None = Field(None, description="Inclusive; no zone means UTC.")
+    created_to: UtcDatetime | None = Field(None, description="Exclusive; no zone means UTC.")
     total_min: int | None = Field(None, ge=0)
     total_max: int | None = Field(None, ge=0)
     late: bool = Field(False, description="Only orders with a seller order past its SLA.")
@@ -271,11 +272,6 @@ class OrderListQuery(Schema):
     )
     limit: int = Field(50, ge=1, le=100)
     cursor: str | None = None
-
-    @field_validator("created_from", "created_to")
-    @classmethod
-    def _utc_when_no_zone(cls, value: datetime | None) -> datetime | None:
-        return value.replace(tzinfo=UTC) if value and value.tzinfo is None else value
 
 
 class OrderEventOut(Out):

@@ -11,6 +11,7 @@ from ninja import Query, Router
 
 from tradepost.accounts.auth import request_actor
 from tradepost.core.actors import Actor
+from tradepost.core.errors import ValidationFailed
 from tradepost.core.schemas import READ_ERRORS, WRITE_ERRORS
 from tradepost.orders.representation import order_data
 from tradepost.orders.schemas import OrderOut
@@ -93,6 +94,7 @@ def create_refund(
     ``amount``, or by ``lines`` (their share of items, shipping and tax; ``restock`` puts them
     back on sale). Outside the refund window, say why in ``policy_override_note``. A
     ``discount_code`` gives the buyer a goodwill code with it."""
+    _one_size(payload)
     actor = request_actor(request)
     refund = refunds.refund_create(
         actor=actor,
@@ -142,6 +144,7 @@ def create_refund_request(
     """Buyer: ask for a refund of a shipped, delivered or completed seller order, with photos or
     videos uploaded to ``POST /attachments``. The refund policy is checked: a 422 names every
     rule the request misses (``reason``, ``attachment_ids``, ``refund_window``)."""
+    _one_size(payload)
     actor = request_actor(request)
     created = refund_requests.refund_request_create(
         actor=actor,
@@ -250,3 +253,19 @@ def list_discount_codes(
     )
     items = [discount_code_data(code, actor) for code in page.items]
     return {"items": items, "next_cursor": page.next_cursor}
+
+
+def _one_size(payload: RefundCreateIn | RefundRequestCreateIn) -> None:
+    """Exactly one of ``amount``, ``lines`` or ``full: true``: leaving both out no longer means
+    "everything", so a misspelt ``ammount`` (refused anyway) or a dropped field cannot refund it."""
+    given = [
+        name
+        for name, value in (("amount", payload.amount), ("lines", payload.lines))
+        if value is not None
+    ] + (["full"] if payload.full else [])
+    if not given:
+        raise ValidationFailed(
+            "amount", 'is required: give an amount, lines, or "full": true for everything left'
+        )
+    if len(given) > 1:
+        raise ValidationFailed(given[1], f"goes alone: {given[0]} is given too")

@@ -10,6 +10,7 @@ from ninja import Field, Schema
 from pydantic import BaseModel
 
 from tradepost.attachments.schemas import AttachmentOut
+from tradepost.core.schemas import InputSchema, StrictBool, StrictInt, UtcDatetime
 
 Reason = Literal[
     "damaged", "wrong_item", "not_as_described", "lost_in_transit", "canceled", "other"
@@ -22,45 +23,51 @@ class Out(BaseModel):
     """Built as plain dicts (payments.representation), as the orders API's responses are."""
 
 
-class PaymentIn(Schema):
+class PaymentIn(InputSchema):
     provider: str = Field("manual", max_length=40)
     status: Literal["succeeded", "failed"]
     reference: str = Field(min_length=1, max_length=200, description="The provider's reference.")
-    amount: int = Field(ge=0, le=10**13, description="Minor units; must equal the order total.")
+    amount: StrictInt = Field(
+        ge=0, le=10**13, description="Minor units; must equal the order total."
+    )
     currency: str | None = Field(None, pattern=r"^[A-Z]{3}$")
     failure_reason: str = Field("", max_length=500)
 
 
-class LineQuantityIn(Schema):
+class LineQuantityIn(InputSchema):
     sku: str = Field(min_length=1, max_length=64)
-    quantity: int = Field(ge=1, le=10_000)
+    quantity: StrictInt = Field(ge=1, le=10_000)
 
 
-class GoodwillCodeIn(Schema):
+class GoodwillCodeIn(InputSchema):
     kind: Literal["fixed", "percent"]
-    amount_off: int | None = Field(None, ge=1, le=10**12, description="Minor units (fixed).")
-    percent_off: int | None = Field(None, ge=1, le=100, description="Whole percent (percent).")
-    expires_at: datetime | None = Field(None, description="Default: 90 days from now.")
+    amount_off: StrictInt | None = Field(None, ge=1, le=10**12, description="Minor units (fixed).")
+    percent_off: StrictInt | None = Field(
+        None, ge=1, le=100, description="Whole percent (percent)."
+    )
+    expires_at: UtcDatetime | None = Field(None, description="Default: 90 days from now.")
     note: str = Field("", max_length=500)
-    seller_only: bool = Field(
+    seller_only: StrictBool = Field(
         False, description="Owner: cover only this seller's items (a seller's code always does)."
     )
 
 
-class RefundCreateIn(Schema):
+class RefundCreateIn(InputSchema):
     reason: Reason
-    amount: int | None = Field(
+    amount: StrictInt | None = Field(
         None, ge=1, le=10**13, description="Refund this much; leave out to refund by lines."
     )
     lines: list[LineQuantityIn] | None = Field(
         None,
         min_length=1,
         max_length=100,
-        description="Refund these units: their share of items, shipping and tax (docs/refunds.md)."
-        " Neither amount nor lines refunds everything left.",
+        description="Refund these units: their share of items, shipping and tax (docs/refunds.md).",
+    )
+    full: StrictBool = Field(
+        False, description="Refund everything left. One of amount, lines or full is required."
     )
     note: str = Field("", max_length=1000)
-    restock: bool = Field(False, description="Put the refunded line units back on sale.")
+    restock: StrictBool = Field(False, description="Put the refunded line units back on sale.")
     attachment_ids: list[UUID] = Field(
         default_factory=list, max_length=10, description="Proof uploaded to POST /attachments."
     )
@@ -72,11 +79,14 @@ class RefundCreateIn(Schema):
     )
 
 
-class RefundRequestCreateIn(Schema):
+class RefundRequestCreateIn(InputSchema):
     reason: BuyerReason
     note: str = Field("", max_length=1000, description="What happened, in the buyer's words.")
-    amount: int | None = Field(None, ge=1, le=10**13)
+    amount: StrictInt | None = Field(None, ge=1, le=10**13)
     lines: list[LineQuantityIn] | None = Field(None, min_length=1, max_length=100)
+    full: StrictBool = Field(
+        False, description="Ask for everything left. One of amount, lines or full is required."
+    )
     attachment_ids: list[UUID] = Field(
         default_factory=list,
         max_length=10,
@@ -84,13 +94,13 @@ class RefundRequestCreateIn(Schema):
     )
 
 
-class RefundRequestApproveIn(Schema):
+class RefundRequestApproveIn(InputSchema):
     note: str = Field("", max_length=1000)
-    restock: bool = Field(False, description="Put the refunded line units back on sale.")
+    restock: StrictBool = Field(False, description="Put the refunded line units back on sale.")
     discount_code: GoodwillCodeIn | None = None
 
 
-class RefundRequestDeclineIn(Schema):
+class RefundRequestDeclineIn(InputSchema):
     reason: str = Field(min_length=1, max_length=1000, description="Shown to the buyer.")
 
 

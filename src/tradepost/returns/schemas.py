@@ -10,6 +10,7 @@ from ninja import Field, Schema
 from pydantic import BaseModel
 
 from tradepost.attachments.schemas import AttachmentOut
+from tradepost.core.schemas import InputSchema, StrictBool
 from tradepost.orders.schemas import ShipmentOut, StatusOut, TransitionOut
 from tradepost.payments.schemas import LineQuantityIn, RefundOut
 
@@ -31,7 +32,7 @@ class Out(BaseModel):
     """Built as plain dicts (returns.representation), as the other APIs' responses are."""
 
 
-class ReturnCreateIn(Schema):
+class ReturnCreateIn(InputSchema):
     reason: ReturnReason
     lines: list[LineQuantityIn] = Field(
         min_length=1, max_length=100, description="Units to send back, of what was shipped."
@@ -47,7 +48,7 @@ class ReturnCreateIn(Schema):
     )
 
 
-class ReturnAuthorizeIn(Schema):
+class ReturnAuthorizeIn(InputSchema):
     return_address: str = Field(min_length=1, max_length=1000)
     instructions: str = Field("", max_length=2000, description="How to pack and send it.")
     return_carrier: str = Field("", max_length=80, description="A prepaid label's carrier.")
@@ -55,26 +56,26 @@ class ReturnAuthorizeIn(Schema):
     return_tracking_url: str = Field("", max_length=500, pattern=TRACKING_URL)
 
 
-class ReturnDeclineIn(Schema):
+class ReturnDeclineIn(InputSchema):
     reason: str = Field(min_length=1, max_length=1000, description="Shown to the buyer.")
 
 
-class ReturnShipBackIn(Schema):
+class ReturnShipBackIn(InputSchema):
     carrier: str = Field("", max_length=80, description="Default: the label's carrier.")
     tracking_number: str = Field("", max_length=120, description="Default: the label's.")
     tracking_url: str = Field("", max_length=500, pattern=TRACKING_URL)
 
 
-class ReturnNoteIn(Schema):
+class ReturnNoteIn(InputSchema):
     note: str = Field("", max_length=1000)
 
 
-class ReturnRefundIn(Schema):
+class ReturnRefundIn(InputSchema):
     inspection_note: str = Field(min_length=1, max_length=2000)
-    restock: bool = Field(False, description="Put the returned units back on sale.")
+    restock: StrictBool = Field(False, description="Put the returned units back on sale.")
 
 
-class ReturnExchangeIn(Schema):
+class ReturnExchangeIn(InputSchema):
     inspection_note: str = Field(min_length=1, max_length=2000)
     carrier: str = Field(min_length=1, max_length=80, description="The replacement's carrier.")
     tracking_number: str = Field("", max_length=120)

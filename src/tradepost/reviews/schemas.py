@@ -7,6 +7,7 @@ from uuid import UUID
 
 from ninja import Field, Schema
 
+from tradepost.core.schemas import InputSchema, StrictInt
 from tradepost.reviews.models import (
     COMMENT_MAX_LENGTH,
     HIDE_REASON_MAX_LENGTH,
@@ -60,16 +61,18 @@ class ReviewPageOut(Schema):
     next_cursor: str | None
 
 
-class ReviewCreateIn(Schema):
-    rating: int = Field(ge=LOWEST_RATING, le=HIGHEST_RATING, strict=True, description="1 to 5.")
+class ReviewCreateIn(InputSchema):
+    rating: StrictInt = Field(
+        ge=LOWEST_RATING, le=HIGHEST_RATING, strict=True, description="1 to 5."
+    )
     comment: str = Field("", max_length=COMMENT_MAX_LENGTH)
 
 
-class ReviewReplyIn(Schema):
+class ReviewReplyIn(InputSchema):
     reply: str = Field(min_length=1, max_length=REPLY_MAX_LENGTH)
 
 
-class ReviewHideIn(Schema):
+class ReviewHideIn(InputSchema):
     reason: str = Field(
         min_length=1, max_length=HIDE_REASON_MAX_LENGTH, description="Which rule it breaks."
     )

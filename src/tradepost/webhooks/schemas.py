@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
 from ninja import Field, Schema
-from pydantic import BaseModel, field_validator
+from pydantic import BaseModel
 
+from tradepost.core.schemas import InputSchema, StrictBool, UtcDatetime
 from tradepost.webhooks.events import EVENT_TYPES
 
 EventType = Literal[EVENT_TYPES]  # type: ignore[valid-type]
 
 
-class EndpointCreateIn(Schema):
+class EndpointCreateIn(InputSchema):
     url: str = Field(max_length=1000, description="https; public addresses only.")
     description: str = Field("", max_length=200)
     event_types: list[EventType] = Field(
@@ -22,11 +23,11 @@ class EndpointCreateIn(Schema):
     )
 
 
-class EndpointUpdateIn(Schema):
+class EndpointUpdateIn(InputSchema):
     url: str | None = Field(None, max_length=1000)
     description: str | None = Field(None, max_length=200)
     event_types: list[EventType] | None = None
-    enabled: bool | None = None
+    enabled: StrictBool | None = None
 
 
 class EndpointOut(BaseModel):
@@ -81,24 +82,14 @@ class DeliveryListQuery(Schema):
     endpoint: UUID | None = None
     status: Literal["pending", "succeeded", "failed", "canceled"] | None = None
     event_type: EventType | None = None
-    created_from: datetime | None = None
-    created_to: datetime | None = None
+    created_from: UtcDatetime | None = None
+    created_to: UtcDatetime | None = None
     limit: int = Field(50, ge=1, le=100)
     cursor: str | None = None
 
-    @field_validator("created_from", "created_to")
-    @classmethod
-    def _utc_when_no_zone(cls, value: datetime | None) -> datetime | None:
-        return value.replace(tzinfo=UTC) if value and value.tzinfo is None else value
 
-
-class ReplayIn(Schema):
-    since: datetime = Field(description="Replay every event from this time on; no zone means UTC.")
-
-    @field_validator("since")
-    @classmethod
-    def _utc_when_no_zone(cls, value: datetime) -> datetime:
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+class ReplayIn(InputSchema):
+    since: UtcDatetime = Field(description="Replay every event from then on; no zone means UTC.")
 
 
 class ReplayOut(BaseModel):
