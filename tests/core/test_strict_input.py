@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from tests.builders import ADDRESS, ApiClient, World, listing_id
+from tests.builders import ADDRESS, ApiClient, World, listing_id, pay, place_order
 from tests.payments.flows import delivered_order, reference_of
 from tradepost.orders.models import Order
 from tradepost.payments.models import Refund
@@ -78,6 +78,15 @@ class TestARefundNamesItsSize:
         done = api.post(path, world.owner.key, {"reason": "other", "full": True})
         assert done.status == 201, done
         assert done.json()["amount"] == bundle.seller_orders[0].seller_order.total_amount
+
+
+def test_shipping_an_empty_parcel_is_refused_naming_the_lines(api: ApiClient, world: World) -> None:
+    bundle = pay(world, place_order(world, {"MUG": 1}))
+    reference = reference_of(bundle)
+    key = world.members["acme"].key
+    assert api.post(f"/seller-orders/{reference}/acknowledge", key).status == 200
+    empty = {"carrier": "UPS", "tracking_number": "1Z1", "lines": []}
+    _refused(api.post(f"/seller-orders/{reference}/ship", key, empty), "lines")
 
 
 class TestUnreadableBodies:

@@ -72,7 +72,9 @@ class ShipIn(InputSchema):
     tracking_number: str = Field("", max_length=120)
     tracking_url: str = Field("", max_length=500, pattern=r"^(https?://\S+)?$")
     lines: list[ParcelLineIn] | None = Field(
-        None, description="Lines and quantities in this parcel; default: all not yet shipped."
+        None,
+        min_length=1,
+        description="Lines and quantities in this parcel; leave out for all not yet shipped.",
     )
 
 
