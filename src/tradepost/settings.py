@@ -234,6 +234,8 @@ LOGOUT_REDIRECT_URL = "login"
 # Failed sign-ins per username (and per client address) before a cool-down.
 TRADEPOST_LOGIN_MAX_FAILURES = env_int("TRADEPOST_LOGIN_MAX_FAILURES", 5)
 TRADEPOST_LOGIN_LOCKOUT_MINUTES = env_int("TRADEPOST_LOGIN_LOCKOUT_MINUTES", 15)
+# Reset emails an hour to one address (ten times as many from one client address).
+TRADEPOST_PASSWORD_RESETS_PER_HOUR = env_int("TRADEPOST_PASSWORD_RESETS_PER_HOUR", 3)
 # How many reverse proxies in front of Tradepost append to X-Forwarded-For (0: trust none, use
 # the socket's peer). The sign-in throttle counts failures per client address.
 TRADEPOST_TRUSTED_PROXIES = env_int("TRADEPOST_TRUSTED_PROXIES", 0)

@@ -4,7 +4,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
-from tradepost.accounts.throttle import ThrottledAdminAuthenticationForm
+from tradepost.accounts.throttle import ThrottledAdminAuthenticationForm, ThrottledPasswordResetView
 from tradepost.api import api
 from tradepost.core.problems import problem_response
 from tradepost.dashboard.signin import SignInView
@@ -30,6 +30,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/login/", SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password_reset/", ThrottledPasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("dashboard/", include("tradepost.dashboard.urls")),
     path("api/v1/", api.urls),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -87,3 +88,27 @@ class TestPasswordReset:
         )
         assert "Password changed" in done.content.decode()
         assert Client().login(username=user.username, password=new)
+
+    def test_reset_requests_are_capped_per_address_and_per_client(
+        self, world: World, settings: Any
+    ) -> None:
+        # given: three reset emails an hour to one address
+        settings.TRADEPOST_PASSWORD_RESETS_PER_HOUR = 3
+        john, jane = world.buyers["john"].user, world.buyers["jane"].user
+        client = Client()
+        # when: the form is posted five times for john
+        answers = [
+            client.post("/accounts/password_reset/", {"email": john.email}) for _ in range(5)
+        ]
+        # then: three emails, and the rest are refused on the page, sending nothing
+        assert [answer.status_code for answer in answers] == [302, 302, 302, 200, 200]
+        assert "Too many reset requests" in answers[-1].content.decode()
+        assert len(mail.outbox) == 3
+        # jane's address is counted apart, until this client has asked ten times as often
+        assert client.post("/accounts/password_reset/", {"email": jane.email}).status_code == 302
+        assert len(mail.outbox) == 4
+        for n in range(30):
+            client.post("/accounts/password_reset/", {"email": f"nobody{n}@example.com"})
+        refused = client.post("/accounts/password_reset/", {"email": jane.email})
+        assert refused.status_code == 200
+        assert len(mail.outbox) == 4

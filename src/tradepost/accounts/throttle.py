@@ -1,7 +1,8 @@
-"""Password sign-in with a cool-down after repeated failures, per username and per client.
+"""Password sign-in with a cool-down after repeated failures, per username and per client, and
+password-reset requests capped per address asked for and per client.
 
-Both doors use it: the dashboard's sign-in page and the Django admin's. The counters live in
-Django's cache, which is the shared database cache, so every web worker sees the same counts.
+Both sign-in doors use it: the dashboard's sign-in page and the Django admin's. The counters live
+in Django's cache, which is the shared database cache, so every web worker sees the same counts.
 """
 
 from __future__ import annotations
@@ -11,10 +12,11 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.contrib.auth.views import PasswordResetView
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
 
 def client_address(request: HttpRequest | None) -> str:
@@ -65,3 +67,31 @@ class ThrottledAuthenticationForm(ThrottledSignIn, AuthenticationForm):
 
 class ThrottledAdminAuthenticationForm(ThrottledSignIn, AdminAuthenticationForm):
     pass
+
+
+RESET_WINDOW_SECONDS = 3600
+
+
+class ThrottledPasswordResetView(PasswordResetView):
+    """At most ``TRADEPOST_PASSWORD_RESETS_PER_HOUR`` reset emails an hour to one address, and
+    ten times that from one client: a form posted in a loop must not flood a mailbox (or the
+    mail server's reputation). Counted whether or not an account has the address, so the answer
+    tells nobody which addresses have accounts."""
+
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
+        email = form.cleaned_data["email"].strip().lower()
+        per_address = settings.TRADEPOST_PASSWORD_RESETS_PER_HOUR
+        digest = hashlib.sha256(email.encode()).hexdigest()[:32]
+        counters = {
+            f"password-resets:email:{digest}": per_address,
+            f"password-resets:addr:{client_address(self.request)}": 10 * per_address,
+        }
+        if any((cache.get(key) or 0) >= limit for key, limit in counters.items()):
+            form.add_error(
+                "email", "Too many reset requests. Check your inbox, or try again in an hour."
+            )
+            return self.form_invalid(form)
+        for key in counters:
+            cache.add(key, 0, timeout=RESET_WINDOW_SECONDS)
+            cache.incr(key)
+        return super().form_valid(form)
