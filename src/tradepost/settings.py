@@ -190,6 +190,9 @@ MEDIA_ROOT = VAR_DIR / "media"
 # Attachments (messages; later refunds and disputes): the largest file of each kind, in MiB, and how
 # long an upload may wait to be attached before it is swept. Types are judged by content.
 TRADEPOST_ATTACHMENT_MAX_IMAGE_MB = env_int("TRADEPOST_ATTACHMENT_MAX_IMAGE_MB", 10)
+# Pixels a photo may declare (width x height): a small file can declare a huge canvas that every
+# viewer's browser would have to decode. 50 million is a 50-megapixel camera's.
+TRADEPOST_ATTACHMENT_MAX_IMAGE_PIXELS = env_int("TRADEPOST_ATTACHMENT_MAX_IMAGE_PIXELS", 50_000_000)
 TRADEPOST_ATTACHMENT_MAX_PDF_MB = env_int("TRADEPOST_ATTACHMENT_MAX_PDF_MB", 20)
 TRADEPOST_ATTACHMENT_MAX_VIDEO_MB = env_int("TRADEPOST_ATTACHMENT_MAX_VIDEO_MB", 50)
 TRADEPOST_ATTACHMENT_UNCLAIMED_HOURS = env_int("TRADEPOST_ATTACHMENT_UNCLAIMED_HOURS", 24)

@@ -24,6 +24,14 @@ def png(width: int = 2, height: int = 2, *, padding: int = 0) -> bytes:
     return b"\x89PNG\r\n\x1a\n" + b"".join(chunks) + _png_chunk(b"IEND", b"")
 
 
+def png_declaring(width: int, height: int) -> bytes:
+    """A small PNG whose header declares ``width`` x ``height`` pixels it does not carry: what a
+    decompression bomb looks like before anything decodes it."""
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    chunks = [_png_chunk(b"IHDR", header), _png_chunk(b"IDAT", zlib.compress(b"\x00" * 64))]
+    return b"\x89PNG\r\n\x1a\n" + b"".join(chunks) + _png_chunk(b"IEND", b"")
+
+
 def jpeg() -> bytes:
     """The start of a baseline JPEG (SOI, JFIF APP0), then its end: enough to be recognised."""
     app0 = b"JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"

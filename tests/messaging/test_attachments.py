@@ -116,6 +116,25 @@ class TestWhatIsAccepted:
         assert error["message"] == "huge.png is 1.01 MB; a photo may be at most 1 MB"
         assert stored_files(media_root) == []
 
+    def test_a_photo_declaring_too_many_pixels_is_refused_unread(
+        self, api: ApiClient, world: World, media_root: Path
+    ) -> None:
+        # given: a few hundred bytes that declare a 15000 x 15000 canvas
+        bomb = files.png_declaring(15000, 15000)
+        # when
+        response = upload(api, world.buyers["john"], files.upload("bomb.png", bomb))
+        # then: refused with the limit, nothing stored; a real photo of the limit's size passes
+        assert response.status == 422, response
+        assert response.json()["errors"][0] == {
+            "field": "files[0]",
+            "message": "bomb.png declares more pixels than a photo may have (at most 50 million)",
+        }
+        assert stored_files(media_root) == []
+        fine = files.png_declaring(8000, 6000)  # 48 million
+        assert upload(api, world.buyers["john"], files.upload("big.png", fine)).status == 201
+        just_over = files.png_declaring(10000, 5001)  # under Pillow's ceiling, over ours
+        assert upload(api, world.buyers["john"], files.upload("over.png", just_over)).status == 422
+
     def test_each_kind_has_its_own_limit(
         self, api: ApiClient, world: World, settings: pytest.FixtureRequest
     ) -> None:

@@ -15,6 +15,7 @@ from pathlib import PurePosixPath, PureWindowsPath
 import filetype
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from PIL import Image, UnidentifiedImageError
 
 from tradepost.attachments.models import AttachmentKind
 from tradepost.core.errors import ValidationFailed
@@ -94,6 +95,8 @@ def upload_check(*, field: str, upload: UploadedFile) -> CheckedUpload:
             f"{shown} is {_megabytes_over(size)}; a {KIND_NOUNS[accepted.kind]} may be at most "
             f"{limit // MIB} MB",
         )
+    if accepted.kind == AttachmentKind.IMAGE:
+        _check_pixels(field, shown, upload)
     return CheckedUpload(
         upload=upload,
         name=download_name(shown, accepted),
@@ -101,6 +104,30 @@ def upload_check(*, field: str, upload: UploadedFile) -> CheckedUpload:
         size=size,
         sha256=_sha256(upload),
     )
+
+
+def _check_pixels(field: str, shown: str, upload: UploadedFile) -> None:
+    """Refuse a photo whose header declares more pixels than the limit. Pillow reads only the
+    header here, no pixel; a header it cannot read declares no size, and the content check
+    above already judged the type."""
+    limit = settings.TRADEPOST_ATTACHMENT_MAX_IMAGE_PIXELS
+    upload.seek(0)
+    try:
+        with Image.open(upload) as image:
+            width, height = image.size
+        too_many = width * height > limit
+    except Image.DecompressionBombError:
+        too_many = True  # past Pillow's own ceiling, so past ours
+    except (UnidentifiedImageError, OSError, ValueError):
+        too_many = False
+    finally:
+        upload.seek(0)
+    if too_many:
+        raise ValidationFailed(
+            field,
+            f"{shown} declares more pixels than a photo may have "
+            f"(at most {limit / 1_000_000:g} million)",
+        )
 
 
 def display_name(raw: str) -> str:
