@@ -16,7 +16,7 @@ from tradepost.attachments.api import router as attachments_router
 from tradepost.catalog.api import router as catalog_router
 from tradepost.core import transient
 from tradepost.core.errors import DomainError
-from tradepost.core.problems import problem_response
+from tradepost.core.problems import internal_error_response, problem_response
 from tradepost.disputes.api import router as disputes_router
 from tradepost.ledger.api import router as ledger_router
 from tradepost.messaging.api import router as messaging_router
@@ -129,9 +129,4 @@ def on_unexpected_error(request: HttpRequest, exc: Exception) -> HttpResponse:
         transient.mark(request)
         return transient.busy_problem()
     logger.exception("unhandled error on %s %s", request.method, request.path)
-    return problem_response(
-        status=500,
-        code="internal_error",
-        title="Internal error",
-        detail="Something went wrong on our side; nothing was changed.",
-    )
+    return internal_error_response()

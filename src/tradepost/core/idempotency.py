@@ -24,7 +24,7 @@ from django.http import HttpRequest, HttpResponse
 
 from tradepost.core import clock, transient
 from tradepost.core.models import ApiKey, IdempotencyRecord
-from tradepost.core.problems import problem_response
+from tradepost.core.problems import internal_error_response, problem_response
 from tradepost.core.transactions import request_transaction
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -102,12 +102,7 @@ class IdempotencyMiddleware:
                 transient.mark(request)
                 return transient.busy_problem()
             logger.exception("%s %s: the commit failed", request.method, request.path)
-            return problem_response(
-                status=500,
-                code="internal_error",
-                title="Internal error",
-                detail="Something went wrong on our side; nothing was changed.",
-            )
+            return internal_error_response()
 
     def _run(self, request: HttpRequest, key: str | None) -> HttpResponse:
         claimed_id = None

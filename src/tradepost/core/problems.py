@@ -24,6 +24,16 @@ def problem_body(
     }
 
 
+def internal_error_response() -> HttpResponse:
+    """The answer to a bug: the request was rolled back, so nothing changed."""
+    return problem_response(
+        status=500,
+        code="internal_error",
+        title="Internal error",
+        detail="Something went wrong on our side; nothing was changed.",
+    )
+
+
 def problem_response(
     *, status: int, code: str, title: str, detail: str, **extra: Any
 ) -> HttpResponse:
